@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { CsrfGuard, SessionModule, sessionOptionsFromEnv } from 'nest-session-kit';
+import { ApiErrorFilter } from './common/api-error.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
+
+export type SampleEnv = Record<string, string | undefined>;
+
+/** The sample app; `env` overrides process.env (tests use it to configure an instance). */
+@Module({})
+export class AppModule {
+  static forRoot(env: SampleEnv = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          load: [() => ({ ...process.env, ...env })],
+        }),
+        SessionModule.forRootAsync({
+          isGlobal: true,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            ...sessionOptionsFromEnv((name) => config.get<string>(name)),
+            exclude: ['health', 'docs', 'docs/{*path}'],
+          }),
+        }),
+        UsersModule,
+        AuthModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+      ],
+    };
+  }
+}

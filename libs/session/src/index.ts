@@ -1,0 +1,60 @@
+import './session.types';
+
+export { SessionModule } from './session.module';
+export {
+  SESSION_MODULE_OPTIONS_TYPE,
+  SESSION_MODULE_ASYNC_OPTIONS_TYPE,
+} from './session.module-definition';
+export {
+  SESSION_OPTIONS,
+  SESSION_STORE,
+  SESSION_REDIS_CLIENT,
+  InjectSessionOptions,
+  InjectSessionStore,
+  InjectSessionRedisClient,
+} from './session.constants';
+export type {
+  SessionModuleOptions,
+  ResolvedSessionOptions,
+  SessionCookieOptions,
+  SessionStoreOption,
+  MemoryStoreOptions,
+  RedisStoreOptions,
+  CsrfOptions,
+} from './session.options';
+export { DEFAULT_ROLE_HIERARCHY } from './session.options';
+export { sessionOptionsFromEnv } from './session-options.env';
+export type { SessionPrincipal, SessionAuthInfo, AppSession } from './session.types';
+export {
+  SessionErrorCode,
+  SessionErrors,
+  SessionHttpException,
+  SessionConfigurationError,
+  SessionStoreError,
+} from './errors';
+export type { SessionErrorBody } from './errors';
+export { SessionService } from './session.service';
+export type { LoginOptions } from './session.service';
+export { SessionHealthService } from './session-health.service';
+export type { SessionStoreHealth } from './session-health.service';
+export { MemorySessionStore } from './stores/memory-session.store';
+export type { MemorySessionStoreOptions } from './stores/memory-session.store';
+export { RedisSessionStore } from './stores/redis-session.store';
+export type { RedisSessionStoreOptions } from './stores/redis-session.store';
+export type { RedisClientLike } from './stores/redis-client';
+export { Session, SessionUser, SessionId } from './decorators/session.decorator';
+export {
+  Roles,
+  Public,
+  SkipCsrf,
+  OwnedBy,
+  RequireFreshLogin,
+  Auth,
+} from './decorators/access.decorators';
+export { AuthGuard } from './guards/auth.guard';
+export { RolesGuard } from './guards/roles.guard';
+export { OwnershipGuard } from './guards/ownership.guard';
+export { FreshLoginGuard } from './guards/fresh-login.guard';
+export { CsrfGuard } from './guards/csrf.guard';
+export { RoleHierarchy } from './guards/role-hierarchy';
+export type { OwnershipResolver } from './guards/ownership-resolver';

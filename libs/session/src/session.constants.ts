@@ -1,0 +1,12 @@
+import { Inject } from '@nestjs/common';
+
+/** The resolved `ResolvedSessionOptions`, defaults applied and validated. */
+export const SESSION_OPTIONS = Symbol('SESSION_OPTIONS');
+/** The express-session `Store` the module uses. */
+export const SESSION_STORE = Symbol('SESSION_STORE');
+/** The node-redis client behind the Redis store, or null on other stores. */
+export const SESSION_REDIS_CLIENT = Symbol('SESSION_REDIS_CLIENT');
+
+export const InjectSessionOptions = (): ParameterDecorator => Inject(SESSION_OPTIONS);
+export const InjectSessionStore = (): ParameterDecorator => Inject(SESSION_STORE);
+export const InjectSessionRedisClient = (): ParameterDecorator => Inject(SESSION_REDIS_CLIENT);

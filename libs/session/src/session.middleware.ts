@@ -1,0 +1,73 @@
+import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session, { type Store } from 'express-session';
+import { InjectSessionOptions, InjectSessionStore } from './session.constants';
+import type { ResolvedSessionOptions } from './session.options';
+import { SessionErrors } from './errors';
+import { markNewSession } from './security/session-origin';
+
+/**
+ * @internal express-session, applied by SessionModule. A store failure becomes a 503
+ * SESSION_STORE_UNAVAILABLE instead of a request without a session.
+ */
+@Injectable()
+export class SessionMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('SessionModule');
+  private readonly handler: RequestHandler;
+  private storeReady = true;
+
+  constructor(
+    @InjectSessionOptions() options: ResolvedSessionOptions,
+    @InjectSessionStore() store: Store,
+  ) {
+    this.handler = session({
+      secret: options.secret,
+      name: options.name,
+      store,
+      cookie: { ...options.cookie },
+      resave: options.resave,
+      saveUninitialized: options.saveUninitialized,
+      rolling: options.rolling,
+      unset: options.unset,
+      ...(options.genid ? { genid: options.genid } : {}),
+    });
+    markGeneratedSessions(store);
+    store.on('disconnect', () => (this.storeReady = false));
+    store.on('connect', () => (this.storeReady = true));
+  }
+
+  use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    let settled = false;
+    return new Promise<void>((resolve, reject) => {
+      this.handler(req, res, (err?: unknown) => {
+        if (settled) {
+          // express-session reports end-of-request write failures here, after the response.
+          if (err) this.logger.error(`Session write after the response failed: ${describe(err)}`);
+          return;
+        }
+        settled = true;
+        if (err) {
+          this.logger.error(`Session store failed: ${describe(err)}`);
+          return reject(SessionErrors.storeUnavailable());
+        }
+        if (!req.session && !this.storeReady) return reject(SessionErrors.storeUnavailable());
+        if (req.session?.user) res.setHeader('Cache-Control', 'no-store');
+        resolve();
+      });
+    }).then(() => next());
+  }
+}
+
+/** express-session assigns `store.generate` when it is set up; wrap it to know new sessions. */
+function markGeneratedSessions(store: Store): void {
+  const target = store as Store & { generate: (req: Request) => void };
+  const generate = target.generate.bind(store);
+  target.generate = (req: Request) => {
+    generate(req);
+    markNewSession(req);
+  };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,213 @@
+import type { Store } from 'express-session';
+import type { Type } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces';
+import type { Request } from 'express';
+import type { RedisClientLike } from './stores/redis-client';
+import { isExpressStore } from './stores/is-express-store';
+
+/** Cookie attributes, as express-session takes them. */
+export interface SessionCookieOptions {
+  /** Lifetime of the cookie in ms; unset gives a browser-session cookie. @default undefined */
+  maxAge?: number;
+  expires?: Date;
+  /** @default true */
+  httpOnly?: boolean;
+  /** @default true in production, false otherwise */
+  secure?: boolean | 'auto';
+  /** @default 'lax' */
+  sameSite?: boolean | 'lax' | 'strict' | 'none';
+  /** @default undefined (host-only cookie) */
+  domain?: string;
+  /** @default '/' */
+  path?: string;
+  partitioned?: boolean;
+  priority?: 'low' | 'medium' | 'high';
+}
+
+/** The embedded store: bounded and expiring. */
+export interface MemoryStoreOptions {
+  type: 'memory';
+  /** Past this many sessions the least recently used is evicted. @default 10000 */
+  maxSessions?: number;
+  /** Server-side lifetime in seconds, slid on every read. @default derived from idleTimeout */
+  ttl?: number;
+}
+
+/** Redis through connect-redis on node-redis. */
+export interface RedisStoreOptions {
+  type: 'redis';
+  /** A URL for a client the module creates, connects and closes. */
+  url?: string;
+  /** A connected node-redis client (standalone or cluster) that stays its owner's to close. */
+  client?: RedisClientLike;
+  /** @default 'sess:' */
+  prefix?: string;
+  /** Server-side lifetime in seconds, slid on every read. @default derived from idleTimeout */
+  ttl?: number;
+  /** How long the start-up connection may take, in ms. @default 5000 */
+  connectTimeout?: number;
+  /** How long one command may take before the request gets a 503, in ms. @default 2000 */
+  commandTimeout?: number;
+}
+
+export type SessionStoreOption = MemoryStoreOptions | RedisStoreOptions | Store;
+
+export interface CsrfOptions {
+  /** @default true */
+  enabled?: boolean;
+  /** Origins allowed on state-changing requests; the request's own origin is always allowed. */
+  allowedOrigins?: string[];
+  /** @default 'x-csrf-token' */
+  headerName?: string;
+}
+
+export interface SessionModuleOptions {
+  /** Signing secret; an array rotates (the first signs, all verify). Required. */
+  secret: string | string[];
+  /** Cookie name. @default 'sid', or '__Host-sid' with secure cookies */
+  name?: string;
+  /** @default { type: 'memory' } */
+  store?: SessionStoreOption;
+  cookie?: SessionCookieOptions;
+  /** @default false */
+  resave?: boolean;
+  /** @default false */
+  saveUninitialized?: boolean;
+  /** @default false */
+  rolling?: boolean;
+  /** Trust the reverse proxy for secure cookies and client IPs (sets Express' `trust proxy`). @default false */
+  trustProxy?: boolean | number | string;
+  /** @default 'keep' */
+  unset?: 'destroy' | 'keep';
+  genid?: (req: Request) => string;
+  /** Production mode turns on the strict checks. @default process.env.NODE_ENV === 'production' */
+  production?: boolean;
+  /** Allow a non-Secure cookie in production. @default false */
+  allowInsecureCookie?: boolean;
+  /** Allow the memory store in production. @default false */
+  allowMemoryStore?: boolean;
+  /** Routes that get sessions. @default all routes */
+  forRoutes?: (string | RouteInfo | Type<unknown>)[];
+  /** Routes that get no session. @default none */
+  exclude?: (string | RouteInfo)[];
+  /** Roles from lowest to highest; a higher role includes the lower ones. @default ['user','moderator','admin','superadmin'] */
+  roleHierarchy?: string[];
+  /** How recent a login must be for `@RequireFreshLogin()`, in ms. @default 300000 */
+  freshLoginMaxAge?: number;
+  /** Server-side idle timeout in ms; false turns it off. @default 1800000 */
+  idleTimeout?: number | false;
+  /** Server-side absolute lifetime in ms; false turns it off. @default 43200000 */
+  absoluteTimeout?: number | false;
+  /** Refuse a session used from another IP. @default false */
+  bindIp?: boolean;
+  /** Refuse a session used from another user agent. @default false */
+  bindUserAgent?: boolean;
+  /** Change the session id this often (ms), keeping the data; false turns it off. @default false */
+  rotateEvery?: number | false;
+  /** Activity stamps change at most this often (ms). @default 60000 */
+  activityResolution?: number;
+  /** Concurrent sessions per user; the oldest are revoked past it. @default false (no limit) */
+  maxSessionsPerUser?: number | false;
+  csrf?: CsrfOptions;
+  /** Request header carrying the client's country, for analytics. @default 'cf-ipcountry' */
+  countryHeader?: string;
+}
+
+/** Options with every default applied; what `SESSION_OPTIONS` injects. */
+export interface ResolvedSessionOptions extends Required<
+  Omit<
+    SessionModuleOptions,
+    'secret' | 'cookie' | 'store' | 'genid' | 'forRoutes' | 'exclude' | 'csrf' | 'trustProxy'
+  >
+> {
+  secret: string[];
+  cookie: SessionCookieOptions & {
+    httpOnly: boolean;
+    sameSite: SessionCookieOptions['sameSite'];
+    path: string;
+  };
+  store: SessionStoreOption;
+  /** Server-side lifetime of a session in seconds, slid on every read. */
+  storeTtlSeconds: number;
+  genid?: (req: Request) => string;
+  forRoutes: (string | RouteInfo | Type<unknown>)[];
+  exclude: (string | RouteInfo)[];
+  csrf: Required<CsrfOptions>;
+  trustProxy: boolean | number | string;
+}
+
+export const DEFAULT_ROLE_HIERARCHY = ['user', 'moderator', 'admin', 'superadmin'];
+export const DEFAULT_MEMORY_MAX_SESSIONS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_ABSOLUTE_TIMEOUT_MS = 12 * 3_600_000;
+export const DEFAULT_FRESH_LOGIN_MS = 5 * 60_000;
+export const DEFAULT_ACTIVITY_RESOLUTION_MS = 60_000;
+const ONE_DAY_SECONDS = 86_400;
+
+/** Applies defaults; call `validateSessionOptions` on the result. */
+export function applySessionDefaults(options: SessionModuleOptions): ResolvedSessionOptions {
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const cookie = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    path: '/',
+    secure: production,
+    ...stripUndefined(options.cookie ?? {}),
+  };
+  const secureCookie = cookie.secure === true;
+  const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const store = options.store ?? { type: 'memory' };
+  return {
+    secret: typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])],
+    name: options.name ?? (secureCookie ? '__Host-sid' : 'sid'),
+    store,
+    storeTtlSeconds: storeTtlSeconds(store, idleTimeout, cookie.maxAge),
+    cookie,
+    resave: options.resave ?? false,
+    saveUninitialized: options.saveUninitialized ?? false,
+    rolling: options.rolling ?? false,
+    trustProxy: options.trustProxy ?? false,
+    unset: options.unset ?? 'keep',
+    genid: options.genid,
+    production,
+    allowInsecureCookie: options.allowInsecureCookie ?? false,
+    allowMemoryStore: options.allowMemoryStore ?? false,
+    forRoutes: options.forRoutes ?? ['{*path}'],
+    exclude: options.exclude ?? [],
+    roleHierarchy: options.roleHierarchy ?? DEFAULT_ROLE_HIERARCHY,
+    freshLoginMaxAge: options.freshLoginMaxAge ?? DEFAULT_FRESH_LOGIN_MS,
+    idleTimeout,
+    absoluteTimeout: options.absoluteTimeout ?? DEFAULT_ABSOLUTE_TIMEOUT_MS,
+    bindIp: options.bindIp ?? false,
+    bindUserAgent: options.bindUserAgent ?? false,
+    rotateEvery: options.rotateEvery ?? false,
+    activityResolution: options.activityResolution ?? DEFAULT_ACTIVITY_RESOLUTION_MS,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? false,
+    csrf: {
+      enabled: options.csrf?.enabled ?? true,
+      allowedOrigins: options.csrf?.allowedOrigins ?? [],
+      headerName: (options.csrf?.headerName ?? 'x-csrf-token').toLowerCase(),
+    },
+    countryHeader: (options.countryHeader ?? 'cf-ipcountry').toLowerCase(),
+  };
+}
+
+/**
+ * The store keeps a session twice the idle timeout (so an idle session is still there to be
+ * answered with SESSION_TIMEOUT), or as long as the cookie, or a day.
+ */
+function storeTtlSeconds(
+  store: SessionStoreOption,
+  idleTimeout: number | false,
+  cookieMaxAge: number | undefined,
+): number {
+  const explicit = isExpressStore(store) ? undefined : store.ttl;
+  if (explicit !== undefined) return explicit;
+  if (idleTimeout !== false && idleTimeout > 0) return Math.ceil((2 * idleTimeout) / 1000);
+  if (cookieMaxAge !== undefined && cookieMaxAge > 0) return Math.ceil(cookieMaxAge / 1000);
+  return ONE_DAY_SECONDS;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

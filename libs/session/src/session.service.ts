@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Session, SessionData } from 'express-session';
+import { InjectSessionOptions } from './session.constants';
+import type { ResolvedSessionOptions } from './session.options';
+import type { SessionAuthInfo, SessionPrincipal } from './session.types';
+import { SessionErrors, SessionStoreError } from './errors';
+import { newCsrfToken } from './security/csrf';
+
+export interface LoginOptions {
+  /** Session keys to keep across the id change (an anonymous cart, say); everything else goes. */
+  carry?: (keyof SessionData | string)[];
+  /** Give the cookie a lifetime (the absolute timeout) so it outlives the browser session. */
+  rememberMe?: boolean;
+}
+
+type RequestWithSession = Request & { session: Session & Partial<SessionData> };
+
+/** Keys of express-session's Session object that are not session data. */
+const RESERVED_KEYS = new Set(['cookie', 'id', 'req', '__proto__', 'constructor', 'prototype']);
+
+/** A promise API over express-session's callbacks; every method waits for the store. */
+@Injectable()
+export class SessionService {
+  constructor(@InjectSessionOptions() private readonly options: ResolvedSessionOptions) {}
+
+  /**
+   * Signs the principal in: a new session id (against fixation) keeping only the `carry` keys,
+   * the principal at `session.user`, login metadata at `session.auth`, saved before it resolves.
+   */
+  async login(req: Request, user: SessionPrincipal, options: LoginOptions = {}): Promise<void> {
+    const kept = this.pick(req, options.carry ?? []);
+    await this.regenerate(req);
+    const session = sessionOf(req);
+    for (const [key, value] of kept) (session as unknown as Record<string, unknown>)[key] = value;
+    const now = Date.now();
+    session.user = { id: user.id, email: user.email, roles: [...user.roles] };
+    session.auth = {
+      createdAt: now,
+      authenticatedAt: now,
+      lastActivityAt: now,
+      rotatedAt: now,
+      ip: req.ip,
+      userAgent: req.get('user-agent') ?? undefined,
+    } satisfies SessionAuthInfo;
+    this.issueCsrfToken(session);
+    if (options.rememberMe && this.options.cookie.maxAge === undefined) {
+      session.cookie.maxAge = this.rememberMeMaxAge();
+    }
+    await this.save(req);
+    req.res?.setHeader('Cache-Control', 'no-store');
+  }
+
+  /** The session's CSRF token, created (and the session saved) when it has none. */
+  async csrfToken(req: Request): Promise<string> {
+    const session = sessionOf(req);
+    if (session.csrfToken) return session.csrfToken;
+    const token = this.issueCsrfToken(session);
+    await this.save(req);
+    return token;
+  }
+
+  /** Destroys the session in the store and clears its cookie with the attributes it was set with. */
+  async logout(req: Request, res: Response): Promise<void> {
+    if (req.session) await this.destroy(req);
+    const { path, domain, secure, httpOnly, sameSite, partitioned } = this.options.cookie;
+    res.clearCookie(this.options.name, {
+      path,
+      domain,
+      secure: secure === true,
+      httpOnly,
+      sameSite,
+      partitioned,
+    });
+  }
+
+  /** Marks the login as fresh again (after the user re-entered their password). */
+  async reauthenticate(req: Request): Promise<void> {
+    const session = sessionOf(req);
+    if (!session.auth || !session.user) throw SessionErrors.authRequired();
+    session.auth = { ...session.auth, authenticatedAt: Date.now() };
+    await this.save(req);
+  }
+
+  /**
+   * A new session id with the same data. The CSRF token changes too unless `keepCsrfToken`
+   * (periodic rotation keeps it, so that a client's next write does not fail).
+   */
+  async rotate(req: Request, { keepCsrfToken = false } = {}): Promise<void> {
+    const data = this.pick(req, Object.keys(sessionOf(req)));
+    const maxAge = sessionOf(req).cookie.originalMaxAge;
+    await this.regenerate(req);
+    const session = sessionOf(req);
+    for (const [key, value] of data) (session as unknown as Record<string, unknown>)[key] = value;
+    if (maxAge !== null && maxAge !== undefined) session.cookie.maxAge = maxAge;
+    if (session.auth) session.auth = { ...session.auth, rotatedAt: Date.now() };
+    if (!keepCsrfToken) this.issueCsrfToken(session);
+    await this.save(req);
+  }
+
+  /** A new, empty session under a new id; the old one is destroyed. */
+  regenerate(req: Request): Promise<void> {
+    return promisify((cb) => sessionOf(req).regenerate(cb));
+  }
+
+  save(req: Request): Promise<void> {
+    return promisify((cb) => sessionOf(req).save(cb));
+  }
+
+  reload(req: Request): Promise<void> {
+    return promisify((cb) => sessionOf(req).reload(cb));
+  }
+
+  /** Resets the cookie's max age; the store slides the server-side expiry on every read. */
+  touch(req: Request): void {
+    sessionOf(req).touch();
+  }
+
+  destroy(req: Request): Promise<void> {
+    return promisify((cb) => sessionOf(req).destroy(cb));
+  }
+
+  private pick(req: Request, keys: string[]): [string, unknown][] {
+    const source = sessionOf(req) as unknown as Record<string, unknown>;
+    return keys
+      .filter((key) => !RESERVED_KEYS.has(key) && Object.hasOwn(source, key))
+      .map((key) => [key, structuredClone(source[key])]);
+  }
+
+  private issueCsrfToken(session: RequestWithSession['session']): string {
+    session.csrfToken = newCsrfToken();
+    return session.csrfToken;
+  }
+
+  private rememberMeMaxAge(): number {
+    const { absoluteTimeout } = this.options;
+    return absoluteTimeout === false ? 30 * 24 * 3_600_000 : absoluteTimeout;
+  }
+}
+
+function sessionOf(req: Request): RequestWithSession['session'] {
+  const session = (req as RequestWithSession).session;
+  if (!session) throw SessionErrors.storeUnavailable();
+  return session;
+}
+
+function promisify(run: (cb: (err?: unknown) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) =>
+    run((err) => {
+      if (!err) return resolve();
+      reject(err instanceof SessionStoreError ? SessionErrors.storeUnavailable() : err);
+    }),
+  );
+}

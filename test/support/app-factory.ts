@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { AppModule, type SampleEnv } from '../../apps/sample/src/app.module';
+import { configureApp } from '../../apps/sample/src/app.setup';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  server: Server;
+  env: SampleEnv;
+  agent(): request.Agent;
+  close(): Promise<void>;
+}
+
+/** The sample app, configured as main.ts does, with env overriding process.env. */
+export async function createTestApp(env: SampleEnv = {}): Promise<TestApp> {
+  const fullEnv: SampleEnv = { SESSION_SECRET: TEST_SECRET, ...env };
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(fullEnv)],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: ['error'],
+  });
+  configureApp(app);
+  await app.init();
+  const server = app.getHttpServer() as Server;
+  return {
+    app,
+    server,
+    env: fullEnv,
+    agent: () => request.agent(server),
+    close: () => app.close(),
+  };
+}
+
+/** Env for an app on the shared Redis, with a key prefix of its own. */
+export function redisEnv(extra: SampleEnv = {}): SampleEnv {
+  return { REDIS_URL, SESSION_PREFIX: `test:${randomUUID()}:sess:`, ...extra };
+}
+
+/** The two stores every session suite runs on. */
+export const STORES: [string, () => SampleEnv][] = [
+  ['memory store', () => ({})],
+  ['Redis store', () => redisEnv()],
+];
+
+export const PASSWORDS: Record<string, string> = {
+  'user@example.com': 'user-password-1',
+  'alice@example.com': 'alice-password-1',
+  'bob@example.com': 'bob-password-1',
+  'moderator@example.com': 'moderator-password-1',
+  'admin@example.com': 'admin-password-1',
+  'superadmin@example.com': 'superadmin-password-1',
+  'mfa@example.com': 'mfa-password-1',
+};
+
+/** A signed-in agent and its CSRF token. */
+export interface SignedIn {
+  agent: request.Agent;
+  csrfToken: string;
+  user: { id: string; email: string; roles: string[] };
+}
+
+export async function signIn(app: TestApp, email: string, agent = app.agent()): Promise<SignedIn> {
+  const res = await agent
+    .post('/auth/login')
+    .send({ email, password: PASSWORDS[email] })
+    .expect(200);
+  return { agent, csrfToken: res.body.csrfToken, user: res.body.user };
+}
+
+/** A fresh CSRF token for the agent's session (creating the session if needed). */
+export async function csrfTokenOf(agent: request.Agent): Promise<string> {
+  const res = await agent.get('/auth/csrf').expect(200);
+  return res.body.csrfToken as string;
+}
+
+/** The session id in a Set-Cookie header (unsigned), for inspecting the store. */
+export function sessionIdFrom(
+  setCookie: string[] | string | undefined,
+  name = 'sid',
+): string | undefined {
+  const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  for (const cookie of cookies) {
+    const match = new RegExp(`^${name}=s%3A([^.;]+)\\.`).exec(cookie);
+    if (match) return decodeURIComponent(match[1]);
+  }
+  return undefined;
+}
