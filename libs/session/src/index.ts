@@ -36,6 +36,14 @@ export type { SessionErrorBody } from './errors';
 export { SessionService } from './session.service';
 export type { LoginOptions } from './session.service';
 export { SessionHealthService } from './session-health.service';
+export { SessionEvents } from './session-events';
+export type {
+  SessionEventMap,
+  SessionLoginEvent,
+  SessionActivityEvent,
+  SessionEndEvent,
+  SessionEndReason,
+} from './session-events';
 export type { SessionStoreHealth } from './session-health.service';
 export { MemorySessionStore } from './stores/memory-session.store';
 export type { MemorySessionStoreOptions } from './stores/memory-session.store';

@@ -19,6 +19,7 @@ import { SessionStoreHost } from './stores/session-store.host';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
 import { SessionHealthService } from './session-health.service';
+import { SessionEvents } from './session-events';
 
 const providers: Provider[] = [
   {
@@ -44,6 +45,7 @@ const providers: Provider[] = [
   SessionMiddleware,
   SessionService,
   SessionHealthService,
+  SessionEvents,
 ];
 
 /**
@@ -59,6 +61,7 @@ const providers: Provider[] = [
     SESSION_REDIS_CLIENT,
     SessionService,
     SessionHealthService,
+    SessionEvents,
   ],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {

@@ -6,6 +6,7 @@ import type { ResolvedSessionOptions } from './session.options';
 import type { SessionAuthInfo, SessionPrincipal } from './session.types';
 import { SessionErrors, SessionStoreError } from './errors';
 import { newCsrfToken } from './security/csrf';
+import { SessionEvents } from './session-events';
 
 export interface LoginOptions {
   /** Session keys to keep across the id change (an anonymous cart, say); everything else goes. */
@@ -22,7 +23,10 @@ const RESERVED_KEYS = new Set(['cookie', 'id', 'req', '__proto__', 'constructor'
 /** A promise API over express-session's callbacks; every method waits for the store. */
 @Injectable()
 export class SessionService {
-  constructor(@InjectSessionOptions() private readonly options: ResolvedSessionOptions) {}
+  constructor(
+    @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
+    private readonly events: SessionEvents,
+  ) {}
 
   /**
    * Signs the principal in: a new session id (against fixation) keeping only the `carry` keys,
@@ -34,21 +38,23 @@ export class SessionService {
     const session = sessionOf(req);
     for (const [key, value] of kept) (session as unknown as Record<string, unknown>)[key] = value;
     const now = Date.now();
-    session.user = { id: user.id, email: user.email, roles: [...user.roles] };
-    session.auth = {
+    const principal = { id: user.id, email: user.email, roles: [...user.roles] };
+    session.user = principal;
+    const auth: SessionAuthInfo = (session.auth = {
       createdAt: now,
       authenticatedAt: now,
       lastActivityAt: now,
       rotatedAt: now,
       ip: req.ip,
       userAgent: req.get('user-agent') ?? undefined,
-    } satisfies SessionAuthInfo;
+    });
     this.issueCsrfToken(session);
     if (options.rememberMe && this.options.cookie.maxAge === undefined) {
       session.cookie.maxAge = this.rememberMeMaxAge();
     }
     await this.save(req);
     req.res?.setHeader('Cache-Control', 'no-store');
+    await this.events.emit('login', { request: req, user: principal, auth });
   }
 
   /** The session's CSRF token, created (and the session saved) when it has none. */
@@ -62,7 +68,16 @@ export class SessionService {
 
   /** Destroys the session in the store and clears its cookie with the attributes it was set with. */
   async logout(req: Request, res: Response): Promise<void> {
+    const { user, auth } = req.session ?? {};
     if (req.session) await this.destroy(req);
+    if (user && auth) {
+      await this.events.emit('end', {
+        userId: user.id,
+        createdAt: auth.createdAt,
+        endedAt: Date.now(),
+        reason: 'logout',
+      });
+    }
     const { path, domain, secure, httpOnly, sameSite, partitioned } = this.options.cookie;
     res.clearCookie(this.options.name, {
       path,
