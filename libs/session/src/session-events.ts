@@ -33,7 +33,9 @@ export interface SessionEventMap {
   end: SessionEndEvent;
 }
 
-type Listener<K extends keyof SessionEventMap> = (event: SessionEventMap[K]) => void | Promise<void>;
+type Listener<K extends keyof SessionEventMap> = (
+  event: SessionEventMap[K],
+) => void | Promise<void>;
 
 /**
  * Session lifecycle events (login, activity, end) for analytics and auditing. Listeners run
@@ -62,7 +64,9 @@ export class SessionEvents {
         try {
           await listener(event);
         } catch (err) {
-          this.logger.warn(`A ${type} listener failed: ${err instanceof Error ? err.message : err}`);
+          this.logger.warn(
+            `A ${type} listener failed: ${err instanceof Error ? err.message : err}`,
+          );
         }
       }),
     );

@@ -3,21 +3,15 @@ import { Store, type SessionData } from 'express-session';
 import type { Request } from 'express';
 import { SessionStoreError } from '../errors';
 import {
-  applyChanges,
-  changesBetween,
-  fieldsOf,
+  applyPatch,
+  diffJson,
   parseSessionJson,
-  type SessionFields,
-} from './session-fields';
+  sessionDataOf,
+  type SessionPatch,
+} from './session-patch';
 
 type Callback = (err?: unknown) => void;
 type GetCallback = (err: unknown, session?: SessionData | null) => void;
-
-/** What the store last read or wrote for one live session object. */
-interface Snapshot {
-  raw: string;
-  fields: SessionFields;
-}
 
 /** The outcome of a compare-and-swap: stored, the session is gone, or the text now stored. */
 export type SwapResult = true | null | string;
@@ -25,15 +19,16 @@ export type SwapResult = true | null | string;
 const MAX_MERGE_ATTEMPTS = 16;
 
 /**
- * An express-session store that writes only the top-level fields a request changed, merged
- * atomically onto what is stored (compare-and-swap, retried on conflict), and never writes back
- * a session that was destroyed while the request was in flight. Reads slide the expiry, so
- * `touch` costs nothing. Subclasses supply the four primitives.
+ * An express-session store that writes only what a request changed (a patch, see
+ * session-patch.ts), merged atomically onto what is stored by then (compare-and-swap, retried on
+ * conflict), and never writes back a session that was destroyed while the request was in
+ * flight. Reads slide the expiry, so `touch` costs nothing. Subclasses supply four primitives.
  */
 export abstract class MergingStore extends Store {
   protected readonly logger = new Logger('SessionStore');
   private readonly loadedRaw = new WeakMap<object, string>();
-  private readonly snapshots = new WeakMap<object, Snapshot>();
+  /** For each live session object: the stored JSON it was loaded from or last saved as. */
+  private readonly snapshots = new WeakMap<object, string>();
 
   /** Returns the stored JSON and slides its expiry, or null. */
   protected abstract readRaw(sid: string): Promise<string | null>;
@@ -57,7 +52,7 @@ export abstract class MergingStore extends Store {
   override createSession(req: Request, data: SessionData) {
     const raw = this.loadedRaw.get(data);
     const session = super.createSession(req, data);
-    if (raw !== undefined) this.snapshots.set(session, { raw, fields: fieldsOf(session) });
+    if (raw !== undefined) this.snapshots.set(session, raw);
     return session;
   }
 
@@ -81,8 +76,8 @@ export abstract class MergingStore extends Store {
 
   /** True when the session holds changes its store has not seen. */
   hasUnsavedChanges(session: object): boolean {
-    const snapshot = this.snapshots.get(session);
-    return !snapshot || changesBetween(snapshot.fields, fieldsOf(session)) !== null;
+    const raw = this.snapshots.get(session);
+    return raw === undefined || this.patchFor(raw, session) !== undefined;
   }
 
   private adoptRaw(sid: string, raw: string): SessionData | null {
@@ -96,29 +91,34 @@ export abstract class MergingStore extends Store {
   }
 
   private async save(sid: string, session: SessionData): Promise<void> {
-    const fields = fieldsOf(session);
-    const snapshot = this.snapshots.get(session);
-    const cookieJson = JSON.stringify(session.cookie ?? {});
-    if (!snapshot) {
-      const raw = applyChanges('{}', { set: fields, removed: [] }, cookieJson);
+    const loaded = this.snapshots.get(session);
+    if (loaded === undefined) {
+      const raw = JSON.stringify(session);
       await this.writeRaw(sid, raw);
-      this.snapshots.set(session, { raw, fields });
+      this.snapshots.set(session, raw);
       return;
     }
-    const changes = changesBetween(snapshot.fields, fields);
-    if (!changes) return;
-    let base = snapshot.raw;
+    const patch = this.patchFor(loaded, session);
+    if (!patch) return;
+    let base = loaded;
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
-      const next = applyChanges(base, changes, cookieJson);
+      const merged = applyPatch(parseSessionJson(base) ?? {}, patch) as Record<string, unknown>;
+      merged.cookie = session.cookie;
+      const next = JSON.stringify(merged);
       const result = await this.compareAndSwap(sid, base, next);
       if (result === null) return;
       if (result === true) {
-        this.snapshots.set(session, { raw: next, fields });
+        this.snapshots.set(session, next);
         return;
       }
       base = result;
     }
     throw new SessionStoreError(`Session write kept conflicting after ${MAX_MERGE_ATTEMPTS} tries`);
+  }
+
+  private patchFor(storedJson: string, session: object): SessionPatch | undefined {
+    const { cookie: _cookie, ...before } = parseSessionJson(storedJson) ?? {};
+    return diffJson(before, sessionDataOf(session));
   }
 }
 

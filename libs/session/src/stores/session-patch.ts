@@ -1,0 +1,79 @@
+/**
+ * What a request changed in a session, as a patch that can be applied onto whatever is stored
+ * by then: plain objects merge key by key at every depth, anything else (strings, numbers,
+ * arrays) is replaced whole. Two requests changing different keys (two products in a cart kept
+ * as an object) both keep their change; the same key changed by both: the last writer wins.
+ */
+export type SessionPatch =
+  | { kind: 'replace'; value: unknown }
+  | { kind: 'delete' }
+  | { kind: 'merge'; entries: Map<string, SessionPatch> };
+
+type JsonObject = Record<string, unknown>;
+
+/** The patch from `before` to `after` (both JSON values), or undefined when they are equal. */
+export function diffJson(before: unknown, after: unknown): SessionPatch | undefined {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const entries = new Map<string, SessionPatch>();
+    for (const key of Object.keys(after)) {
+      const change = Object.hasOwn(before, key)
+        ? diffJson(before[key], after[key])
+        : { kind: 'replace' as const, value: after[key] };
+      if (change) entries.set(key, change);
+    }
+    for (const key of Object.keys(before)) {
+      if (!Object.hasOwn(after, key)) entries.set(key, { kind: 'delete' });
+    }
+    return entries.size > 0 ? { kind: 'merge', entries } : undefined;
+  }
+  return JSON.stringify(before) === JSON.stringify(after)
+    ? undefined
+    : { kind: 'replace', value: after };
+}
+
+/** Applies a patch onto a JSON value and returns the result (the input is changed in place). */
+export function applyPatch(target: unknown, patch: SessionPatch): unknown {
+  if (patch.kind === 'replace') return patch.value;
+  if (patch.kind === 'delete') return undefined;
+  const object: JsonObject = isPlainObject(target) ? target : {};
+  for (const [key, change] of patch.entries) {
+    const value = applyPatch(object[key], change);
+    if (change.kind === 'delete') delete object[key];
+    else setOwn(object, key, value);
+  }
+  return object;
+}
+
+/** A session's data as plain JSON, without the cookie that express-session rewrites each request. */
+export function sessionDataOf(session: object): JsonObject {
+  const { cookie: _cookie, ...data } = JSON.parse(JSON.stringify(session)) as JsonObject;
+  return data;
+}
+
+/**
+ * Parses stored session JSON; anything that is not an object with a cookie object (corrupt or
+ * foreign data) reads as no session rather than an error.
+ */
+export function parseSessionJson(json: string): JsonObject | null {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (!isPlainObject(value) || !isPlainObject(value.cookie)) return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sets an own property, even one named `__proto__`, without touching the prototype. */
+function setOwn(object: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
