@@ -18,6 +18,10 @@ import { validateSessionOptions } from './session-options.validation';
 import { SessionStoreHost } from './stores/session-store.host';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
+import { SessionSecurityMiddleware } from './security/session-security.middleware';
+import { SessionRegistry } from './registry/session-registry.service';
+import { SESSION_REGISTRY_BACKEND } from './registry/session-registry.backend';
+import { createRegistryBackend } from './registry/registry-backend.factory';
 import { SessionHealthService } from './session-health.service';
 import { SessionEvents } from './session-events';
 
@@ -43,7 +47,14 @@ const providers: Provider[] = [
     useFactory: (host: SessionStoreHost) => host.redisClient,
   },
   SessionMiddleware,
+  SessionSecurityMiddleware,
   SessionService,
+  SessionRegistry,
+  {
+    provide: SESSION_REGISTRY_BACKEND,
+    inject: [SESSION_STORE, SESSION_OPTIONS],
+    useFactory: createRegistryBackend,
+  },
   SessionHealthService,
   SessionEvents,
 ];
@@ -60,6 +71,7 @@ const providers: Provider[] = [
     SESSION_STORE,
     SESSION_REDIS_CLIENT,
     SessionService,
+    SessionRegistry,
     SessionHealthService,
     SessionEvents,
   ],
@@ -81,7 +93,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(SessionMiddleware)
+      .apply(SessionMiddleware, SessionSecurityMiddleware)
       .exclude(...this.options.exclude)
       .forRoutes(...this.options.forRoutes);
   }

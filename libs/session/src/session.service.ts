@@ -6,13 +6,20 @@ import type { ResolvedSessionOptions } from './session.options';
 import type { SessionAuthInfo, SessionPrincipal } from './session.types';
 import { SessionErrors, SessionStoreError } from './errors';
 import { newCsrfToken } from './security/csrf';
-import { SessionEvents } from './session-events';
+import { SessionEvents, type SessionEndReason } from './session-events';
+import { SessionRegistry } from './registry/session-registry.service';
 
 export interface LoginOptions {
   /** Session keys to keep across the id change (an anonymous cart, say); everything else goes. */
   carry?: (keyof SessionData | string)[];
   /** Give the cookie a lifetime (the absolute timeout) so it outlives the browser session. */
   rememberMe?: boolean;
+}
+
+interface EndedIdentity {
+  userId: string;
+  handle: string;
+  createdAt: number;
 }
 
 type RequestWithSession = Request & { session: Session & Partial<SessionData> };
@@ -26,6 +33,7 @@ export class SessionService {
   constructor(
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
     private readonly events: SessionEvents,
+    private readonly registry: SessionRegistry,
   ) {}
 
   /**
@@ -34,7 +42,9 @@ export class SessionService {
    */
   async login(req: Request, user: SessionPrincipal, options: LoginOptions = {}): Promise<void> {
     const kept = this.pick(req, options.carry ?? []);
+    const previous = this.endedIdentity(req);
     await this.regenerate(req);
+    if (previous?.handle) await this.registry.forget(previous.userId, previous.handle);
     const session = sessionOf(req);
     for (const [key, value] of kept) (session as unknown as Record<string, unknown>)[key] = value;
     const now = Date.now();
@@ -47,12 +57,14 @@ export class SessionService {
       rotatedAt: now,
       ip: req.ip,
       userAgent: req.get('user-agent') ?? undefined,
+      handle: this.registry.newHandle(),
     });
     this.issueCsrfToken(session);
     if (options.rememberMe && this.options.cookie.maxAge === undefined) {
       session.cookie.maxAge = this.rememberMeMaxAge();
     }
     await this.save(req);
+    await this.recordInRegistry(req);
     req.res?.setHeader('Cache-Control', 'no-store');
     await this.events.emit('login', { request: req, user: principal, auth });
   }
@@ -68,16 +80,9 @@ export class SessionService {
 
   /** Destroys the session in the store and clears its cookie with the attributes it was set with. */
   async logout(req: Request, res: Response): Promise<void> {
-    const { user, auth } = req.session ?? {};
+    const ended = this.endedIdentity(req);
     if (req.session) await this.destroy(req);
-    if (user && auth) {
-      await this.events.emit('end', {
-        userId: user.id,
-        createdAt: auth.createdAt,
-        endedAt: Date.now(),
-        reason: 'logout',
-      });
-    }
+    await this.afterEnd(ended, 'logout');
     const { path, domain, secure, httpOnly, sameSite, partitioned } = this.options.cookie;
     res.clearCookie(this.options.name, {
       path,
@@ -87,6 +92,16 @@ export class SessionService {
       sameSite,
       partitioned,
     });
+  }
+
+  /**
+   * Ends the request's session for a reason (timeout, binding mismatch, ...): destroyed in the
+   * store, dropped from the registry, and replaced by a new anonymous session.
+   */
+  async terminate(req: Request, reason: SessionEndReason): Promise<void> {
+    const ended = this.endedIdentity(req);
+    await this.regenerate(req);
+    await this.afterEnd(ended, reason);
   }
 
   /** Marks the login as fresh again (after the user re-entered their password). */
@@ -111,6 +126,7 @@ export class SessionService {
     if (session.auth) session.auth = { ...session.auth, rotatedAt: Date.now() };
     if (!keepCsrfToken) this.issueCsrfToken(session);
     await this.save(req);
+    await this.recordInRegistry(req);
   }
 
   /** A new, empty session under a new id; the old one is destroyed. */
@@ -133,6 +149,33 @@ export class SessionService {
 
   destroy(req: Request): Promise<void> {
     return promisify((cb) => sessionOf(req).destroy(cb));
+  }
+
+  private async recordInRegistry(req: Request): Promise<void> {
+    const { user, auth } = sessionOf(req);
+    if (!user || !auth?.handle) return;
+    await this.registry.record(user.id, {
+      handle: auth.handle,
+      sid: req.sessionID,
+      createdAt: auth.createdAt,
+    });
+  }
+
+  private endedIdentity(req: Request): EndedIdentity | undefined {
+    const { user, auth } = (req as RequestWithSession).session ?? {};
+    if (!user || !auth) return undefined;
+    return { userId: user.id, handle: auth.handle ?? '', createdAt: auth.createdAt };
+  }
+
+  private async afterEnd(ended: EndedIdentity | undefined, reason: SessionEndReason) {
+    if (!ended) return;
+    if (ended.handle) await this.registry.forget(ended.userId, ended.handle);
+    await this.events.emit('end', {
+      userId: ended.userId,
+      createdAt: ended.createdAt,
+      endedAt: Date.now(),
+      reason,
+    });
   }
 
   private pick(req: Request, keys: string[]): [string, unknown][] {

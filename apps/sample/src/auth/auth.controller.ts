@@ -1,60 +1,49 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   AuthGuard,
-  SessionHttpException,
+  SessionRegistry,
   SessionService,
   SessionUser,
   type SessionPrincipal,
 } from 'nest-session-kit';
 import { UsersRepository } from '../users/users.repository';
-import { LoginDto, ReauthDto } from './auth.dto';
-
-const invalidCredentials = () =>
-  new SessionHttpException(
-    HttpStatus.UNAUTHORIZED,
-    'INVALID_CREDENTIALS',
-    'Invalid email or password',
-  );
+import { ChangePasswordDto, LoginDto, MfaVerifyDto, ReauthDto } from './auth.dto';
+import { AuthErrors } from './auth.errors';
+import { AuthService } from './auth.service';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
+    private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly registry: SessionRegistry,
     private readonly users: UsersRepository,
   ) {}
 
   @Get('csrf')
+  @ApiOperation({ summary: "The session's CSRF token (creates the session if there is none)" })
   async csrf(@Req() req: Request): Promise<{ csrfToken: string }> {
     return { csrfToken: await this.sessions.csrfToken(req) };
   }
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  async login(@Req() req: Request, @Body() body: LoginDto) {
-    const user = await this.users.verifyCredentials(body.email, body.password);
-    if (!user) throw invalidCredentials();
-    await this.sessions.login(
-      req,
-      { id: user.id, email: user.email, roles: user.roles },
-      { carry: ['cart', 'preferences', 'history'], rememberMe: body.rememberMe },
-    );
-    return {
-      user: { id: user.id, email: user.email, roles: user.roles },
-      csrfToken: req.session.csrfToken,
-    };
+  @ApiResponse({ status: 200, description: '{user, csrfToken}, or {mfaRequired, csrfToken}' })
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
+  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS, with Retry-After' })
+  login(@Req() req: Request, @Body() body: LoginDto) {
+    return this.auth.login(req, body.email, body.password, body.rememberMe ?? false);
+  }
+
+  @Post('mfa/verify')
+  @HttpCode(HttpStatus.OK)
+  @ApiResponse({ status: 401, description: 'INVALID_MFA_CODE' })
+  @ApiResponse({ status: 400, description: 'MFA_NOT_PENDING' })
+  verifyMfa(@Req() req: Request, @Body() body: MfaVerifyDto) {
+    return this.auth.verifyMfa(req, body.code);
   }
 
   @Post('logout')
@@ -66,6 +55,7 @@ export class AuthController {
 
   @Get('me')
   @UseGuards(AuthGuard)
+  @ApiResponse({ status: 401, description: 'AUTH_REQUIRED, SESSION_TIMEOUT, SESSION_EXPIRED, ...' })
   me(@SessionUser() user: SessionPrincipal) {
     return { user: { id: user.id, email: user.email, roles: user.roles } };
   }
@@ -78,7 +68,30 @@ export class AuthController {
     @SessionUser() user: SessionPrincipal,
     @Body() body: ReauthDto,
   ): Promise<void> {
-    if (!(await this.users.verifyPassword(user.id, body.password))) throw invalidCredentials();
+    if (!(await this.users.verifyPassword(user.id, body.password))) {
+      throw AuthErrors.invalidCredentials();
+    }
+    await this.sessions.reauthenticate(req);
+  }
+
+  @Post('password')
+  @UseGuards(AuthGuard)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Changes the password; every other session is revoked, this one gets a new id' })
+  async changePassword(
+    @Req() req: Request,
+    @SessionUser() user: SessionPrincipal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    if (!(await this.users.verifyPassword(user.id, body.currentPassword))) {
+      throw AuthErrors.invalidCredentials();
+    }
+    if (body.newPassword === body.currentPassword) {
+      throw AuthErrors.weakPassword('newPassword must differ from the current password');
+    }
+    await this.users.changePassword(user.id, body.newPassword);
+    await this.registry.revokeOtherSessions(user.id, req.session.auth?.handle);
+    await this.sessions.rotate(req);
     await this.sessions.reauthenticate(req);
   }
 }

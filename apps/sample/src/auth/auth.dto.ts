@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'user@example.com' })
@@ -18,9 +18,28 @@ export class LoginDto {
   rememberMe?: boolean;
 }
 
+export class MfaVerifyDto {
+  @ApiProperty({ example: '123456', description: 'The 6-digit TOTP code' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
+  code!: string;
+}
+
 export class ReauthDto {
   @ApiProperty()
   @IsString()
   @Length(1, 256)
   password!: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 256)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @IsString()
+  @Length(12, 256, { message: 'newPassword must be 12 to 256 characters long' })
+  newPassword!: string;
 }

@@ -33,6 +33,7 @@ export class ApiErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (typeof body.retryAfter === 'number') res.setHeader('Retry-After', String(body.retryAfter));
     res.status(status).json(body);
   }
 

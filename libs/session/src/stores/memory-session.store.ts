@@ -79,6 +79,10 @@ export class MemorySessionStore extends MergingStore {
     return true;
   }
 
+  protected async peekRaw(sid: string): Promise<string | null> {
+    return this.live(sid)?.raw ?? null;
+  }
+
   protected async deleteRaw(sid: string): Promise<void> {
     this.entries.delete(sid);
   }

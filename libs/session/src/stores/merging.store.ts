@@ -41,6 +41,8 @@ export abstract class MergingStore extends Store {
     next: string,
   ): Promise<SwapResult>;
   protected abstract deleteRaw(sid: string): Promise<void>;
+  /** Returns the stored JSON without sliding its expiry, or null. */
+  protected abstract peekRaw(sid: string): Promise<string | null>;
 
   override get(sid: string, callback: GetCallback): void {
     this.readRaw(sid).then(
@@ -74,6 +76,26 @@ export abstract class MergingStore extends Store {
     );
   }
 
+  /** Reads a session without sliding its expiry (listings must not keep sessions alive). */
+  async peek(sid: string): Promise<SessionData | null> {
+    const raw = await this.peekRaw(sid);
+    return raw === null ? null : (parseSessionJson(raw) as unknown as SessionData | null);
+  }
+
+  /**
+   * Changes a stored session outside any request (a role change, say), merged atomically with
+   * concurrent writes. Resolves false when the session no longer exists.
+   */
+  async update(sid: string, change: (data: SessionData) => void): Promise<boolean> {
+    const raw = await this.peekRaw(sid);
+    const before = raw === null ? null : parseSessionJson(raw);
+    if (raw === null || before === null) return false;
+    const after = structuredClone(before);
+    change(after as unknown as SessionData);
+    const patch = diffJson(before, after);
+    return !patch || (await this.writePatch(sid, raw, patch)) !== null;
+  }
+
   /** True when the session holds changes its store has not seen. */
   hasUnsavedChanges(session: object): boolean {
     const raw = this.snapshots.get(session);
@@ -100,17 +122,27 @@ export abstract class MergingStore extends Store {
     }
     const patch = this.patchFor(loaded, session);
     if (!patch) return;
-    let base = loaded;
+    const stored = await this.writePatch(sid, loaded, patch, session.cookie);
+    if (stored !== null) this.snapshots.set(session, stored);
+  }
+
+  /**
+   * Applies the patch onto what is stored, by compare-and-swap from `base`, retrying on what
+   * another writer stored meanwhile. Resolves the stored JSON, or null when the session is gone.
+   */
+  private async writePatch(
+    sid: string,
+    base: string,
+    patch: SessionPatch,
+    cookie?: unknown,
+  ): Promise<string | null> {
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       const merged = applyPatch(parseSessionJson(base) ?? {}, patch) as Record<string, unknown>;
-      merged.cookie = session.cookie;
+      if (cookie !== undefined) merged.cookie = cookie;
       const next = JSON.stringify(merged);
       const result = await this.compareAndSwap(sid, base, next);
-      if (result === null) return;
-      if (result === true) {
-        this.snapshots.set(session, next);
-        return;
-      }
+      if (result === null) return null;
+      if (result === true) return next;
       base = result;
     }
     throw new SessionStoreError(`Session write kept conflicting after ${MAX_MERGE_ATTEMPTS} tries`);

@@ -78,6 +78,11 @@ export class RedisSessionStore extends MergingStore {
     return String(result);
   }
 
+  protected peekRaw(sid: string): Promise<string | null> {
+    const key = this.keyOf(sid);
+    return this.commands.send<string | null>(key, ['GET', key]);
+  }
+
   protected async deleteRaw(sid: string): Promise<void> {
     const key = this.keyOf(sid);
     await this.commands.send(key, ['DEL', key]);

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SessionData, Store } from 'express-session';
+import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
+import type { ResolvedSessionOptions } from '../session.options';
+import type { SessionPrincipal } from '../session.types';
+import { SessionEvents, type SessionEndReason } from '../session-events';
+import { StoreAccess } from '../stores/store-access';
+import {
+  SESSION_REGISTRY_BACKEND,
+  type RegistryEntry,
+  type SessionRegistryBackend,
+} from './session-registry.backend';
+
+/** A live session as its user sees it; `id` is an opaque handle, never the session id. */
+export interface SessionInfo {
+  id: string;
+  current: boolean;
+  createdAt: number;
+  lastActivityAt: number;
+  ip?: string;
+  userAgent?: string;
+}
+
+interface LiveEntry {
+  entry: RegistryEntry;
+  data: SessionData;
+}
+
+/**
+ * The per-user index of live sessions: list, revoke, limit and update a user's sessions at a cost
+ * in proportion to that user's sessions, never a scan of the store. Entries whose session is
+ * gone are pruned as they are met.
+ */
+@Injectable()
+export class SessionRegistry {
+  private readonly access: StoreAccess;
+
+  constructor(
+    @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
+    @InjectSessionStore() store: Store,
+    @Inject(SESSION_REGISTRY_BACKEND) private readonly backend: SessionRegistryBackend,
+    private readonly events: SessionEvents,
+  ) {
+    this.access = new StoreAccess(store);
+  }
+
+  /** A new opaque handle for a session. */
+  newHandle(): string {
+    return randomBytes(16).toString('base64url');
+  }
+
+  /**
+   * Records a session under its user (at login, and again after its id changed) and, past
+   * `maxSessionsPerUser`, revokes the user's oldest other sessions.
+   */
+  async record(userId: string, entry: RegistryEntry): Promise<void> {
+    const count = await this.backend.put(userId, entry);
+    const max = this.options.maxSessionsPerUser;
+    if (max !== false && count > max) await this.enforceLimit(userId, max, entry.handle);
+  }
+
+  /** Drops a session from its user's index (the session itself is destroyed by the caller). */
+  forget(userId: string, handle: string): Promise<void> {
+    return this.backend.remove(userId, [handle]);
+  }
+
+  async listSessions(userId: string, currentHandle?: string): Promise<SessionInfo[]> {
+    const live = await this.liveEntries(userId);
+    return live
+      .map(({ entry, data }) => ({
+        id: entry.handle,
+        current: entry.handle === currentHandle,
+        createdAt: data.auth?.createdAt ?? entry.createdAt,
+        lastActivityAt: data.auth?.lastActivityAt ?? entry.createdAt,
+        ip: data.auth?.ip,
+        userAgent: data.auth?.userAgent,
+      }))
+      .sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+  }
+
+  /** Revokes one session by handle; false when the user has no such live session. */
+  async revokeSession(userId: string, handle: string): Promise<boolean> {
+    const live = (await this.liveEntries(userId)).find(({ entry }) => entry.handle === handle);
+    if (!live) return false;
+    await this.revoke(userId, [live], 'revoked');
+    return true;
+  }
+
+  /** Revokes every session of the user but the one with `keepHandle`; resolves how many. */
+  async revokeOtherSessions(userId: string, keepHandle: string | undefined): Promise<number> {
+    const others = (await this.liveEntries(userId)).filter(
+      ({ entry }) => entry.handle !== keepHandle,
+    );
+    await this.revoke(userId, others, 'revoked');
+    return others.length;
+  }
+
+  async revokeAllSessions(userId: string): Promise<number> {
+    return this.revokeOtherSessions(userId, undefined);
+  }
+
+  /** Applies a change to the principal of each of the user's live sessions (new roles, say). */
+  async updateUser(
+    userId: string,
+    change: (user: SessionPrincipal) => SessionPrincipal,
+  ): Promise<number> {
+    const entries = await this.backend.entries(userId);
+    const updated = await Promise.all(
+      entries.map(({ sid }) =>
+        this.access.update(sid, (data) => {
+          if (data.user?.id === userId) data.user = change(data.user);
+        }),
+      ),
+    );
+    return updated.filter(Boolean).length;
+  }
+
+  private async enforceLimit(userId: string, max: number, keepHandle: string): Promise<void> {
+    const live = await this.liveEntries(userId);
+    const excess = live.length - max;
+    if (excess <= 0) return;
+    const oldest = live
+      .filter(({ entry }) => entry.handle !== keepHandle)
+      .sort((a, b) => a.entry.createdAt - b.entry.createdAt)
+      .slice(0, excess);
+    await this.revoke(userId, oldest, 'evicted');
+  }
+
+  /** The user's entries whose session still exists and still belongs to the user. */
+  private async liveEntries(userId: string): Promise<LiveEntry[]> {
+    const entries = await this.backend.entries(userId);
+    const sessions = await Promise.all(entries.map(({ sid }) => this.access.peek(sid)));
+    const live: LiveEntry[] = [];
+    const stale: string[] = [];
+    entries.forEach((entry, i) => {
+      const data = sessions[i];
+      if (data?.user?.id === userId) live.push({ entry, data });
+      else stale.push(entry.handle);
+    });
+    await this.backend.remove(userId, stale);
+    return live;
+  }
+
+  private async revoke(userId: string, sessions: LiveEntry[], reason: SessionEndReason) {
+    if (sessions.length === 0) return;
+    await Promise.all(sessions.map(({ entry }) => this.access.destroy(entry.sid)));
+    await this.backend.remove(
+      userId,
+      sessions.map(({ entry }) => entry.handle),
+    );
+    const endedAt = Date.now();
+    await Promise.all(
+      sessions.map(({ entry, data }) =>
+        this.events.emit('end', {
+          userId,
+          createdAt: data.auth?.createdAt ?? entry.createdAt,
+          endedAt,
+          reason,
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { InjectSessionOptions } from '../session.constants';
+import type { ResolvedSessionOptions } from '../session.options';
+import { SessionService } from '../session.service';
+import { SessionEvents } from '../session-events';
+import { sessionOf } from '../request-session';
+import { markSessionEnded } from './session-end';
+import { activityWindow, findViolation, isRotationDue } from './session-checks';
+
+/**
+ * @internal Runs after express-session on authenticated sessions: ends a session past its idle or
+ * absolute timeout or used from another IP / user agent (the guards then answer with the
+ * reason), stamps activity at most once per window, and rotates the id when due.
+ */
+@Injectable()
+export class SessionSecurityMiddleware implements NestMiddleware {
+  private readonly window: number;
+
+  constructor(
+    @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
+    private readonly sessions: SessionService,
+    private readonly events: SessionEvents,
+  ) {
+    this.window = activityWindow(options);
+  }
+
+  async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
+    const session = sessionOf(req);
+    const { user, auth } = session ?? {};
+    if (!session || !user || !auth) return next();
+    const now = Date.now();
+    const facts = { now, ip: req.ip, userAgent: req.get('user-agent') ?? undefined };
+    const violation = findViolation(auth, facts, this.options);
+    if (violation) {
+      await this.sessions.terminate(req, violation.reason);
+      markSessionEnded(req, violation.error);
+      return next();
+    }
+    if (now - auth.lastActivityAt >= this.window) {
+      session.auth = { ...auth, lastActivityAt: now };
+      void this.events.emit('activity', { request: req, user, auth: session.auth, at: now });
+    }
+    if (isRotationDue(auth, now, this.options)) {
+      await this.sessions.rotate(req, { keepCsrfToken: true });
+    }
+    next();
+  }
+}
