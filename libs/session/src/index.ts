@@ -36,6 +36,8 @@ export type { SessionErrorBody } from './errors';
 export { SessionService } from './session.service';
 export type { LoginOptions } from './session.service';
 export { SessionHealthService } from './session-health.service';
+export { SessionRegistry } from './registry/session-registry.service';
+export type { SessionInfo } from './registry/session-registry.service';
 export { SessionEvents } from './session-events';
 export type {
   SessionEventMap,
