@@ -6,7 +6,17 @@ import { ApiErrorFilter } from './common/api-error.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { PostsModule } from './posts/posts.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { AdminModule } from './admin/admin.module';
 import { UsersModule } from './users/users.module';
+import { ProductsModule } from './products/products.module';
+import { CartModule } from './cart/cart.module';
+import { ProfileModule } from './profile/profile.module';
+import { PreferencesModule } from './preferences/preferences.module';
+import { HistoryModule } from './history/history.module';
+import { FormsModule } from './forms/forms.module';
+import { StatsModule } from './stats/stats.module';
 
 export type SampleEnv = Record<string, string | undefined>;
 
@@ -34,6 +44,16 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        ProductsModule,
+        CartModule,
+        ProfileModule,
+        PreferencesModule,
+        HistoryModule,
+        FormsModule,
+        StatsModule,
+        PostsModule,
+        ModerationModule,
+        AdminModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -46,6 +46,26 @@ export type {
   SessionEndEvent,
   SessionEndReason,
 } from './session-events';
+export { SessionAnalytics } from './analytics/session-analytics.service';
+export { DURATION_BUCKETS } from './analytics/session-stats.types';
+export type {
+  SessionStats,
+  SessionFigures,
+  DailySessionFigures,
+  DurationBucket,
+  DurationCounts,
+} from './analytics/session-stats.types';
+export { SessionFlash } from './data/session-flash';
+export type { FlashLimits } from './data/session-flash';
+export { SessionHistory } from './data/session-history';
+export type { HistoryLimits } from './data/session-history';
+export { SessionFormDrafts } from './data/session-form-drafts';
+export type { FormDraftLimits } from './data/session-form-drafts';
+export { SessionPreferences } from './data/session-preferences';
+export type { PreferenceLimits, PreferenceMap } from './data/session-preferences';
+export { Flash, NavigationHistory, FormDrafts, Preferences } from './data/session-data.decorators';
+export type { PreferencesDecoratorOptions } from './data/session-data.decorators';
+export type { FlashMessage, FormDraft, PreferenceValue } from './data/session-data.types';
 export type { SessionStoreHealth } from './session-health.service';
 export { MemorySessionStore } from './stores/memory-session.store';
 export type { MemorySessionStoreOptions } from './stores/memory-session.store';

@@ -24,6 +24,7 @@ import { SESSION_REGISTRY_BACKEND } from './registry/session-registry.backend';
 import { createRegistryBackend } from './registry/registry-backend.factory';
 import { SessionHealthService } from './session-health.service';
 import { SessionEvents } from './session-events';
+import { SessionAnalytics } from './analytics/session-analytics.service';
 
 const providers: Provider[] = [
   {
@@ -57,6 +58,7 @@ const providers: Provider[] = [
   },
   SessionHealthService,
   SessionEvents,
+  SessionAnalytics,
 ];
 
 /**
@@ -74,6 +76,7 @@ const providers: Provider[] = [
     SessionRegistry,
     SessionHealthService,
     SessionEvents,
+    SessionAnalytics,
   ],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -77,7 +87,9 @@ export class AuthController {
   @Post('password')
   @UseGuards(AuthGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Changes the password; every other session is revoked, this one gets a new id' })
+  @ApiOperation({
+    summary: 'Changes the password; every other session is revoked, this one gets a new id',
+  })
   async changePassword(
     @Req() req: Request,
     @SessionUser() user: SessionPrincipal,

@@ -13,8 +13,7 @@ const MFA_PENDING_MS = 5 * 60_000;
 const MFA_MAX_FAILURES = 5;
 
 export type LoginResult =
-  | { user: SessionPrincipal; csrfToken: string }
-  | { mfaRequired: true; csrfToken: string };
+  { user: SessionPrincipal; csrfToken: string } | { mfaRequired: true; csrfToken: string };
 
 @Injectable()
 export class AuthService {

@@ -1,4 +1,13 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Req, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
@@ -27,7 +36,8 @@ export class SessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiResponse({ status: 404, description: 'SESSION_NOT_FOUND' })
   async revoke(@SessionUser() user: SessionPrincipal, @Param('id') handle: string): Promise<void> {
-    if (!(await this.registry.revokeSession(user.id, handle))) throw SessionErrors.sessionNotFound();
+    if (!(await this.registry.revokeSession(user.id, handle)))
+      throw SessionErrors.sessionNotFound();
   }
 
   @Delete()

@@ -37,8 +37,13 @@ export class RedisRegistryBackend implements SessionRegistryBackend {
 
   async entries(userId: string): Promise<RegistryEntry[]> {
     const key = this.keyOf(userId);
-    const reply = await this.commands.send<Record<string, string> | string[]>(key, ['HGETALL', key]);
-    const values = Array.isArray(reply) ? reply.filter((_, i) => i % 2 === 1) : Object.values(reply);
+    const reply = await this.commands.send<Record<string, string> | string[]>(key, [
+      'HGETALL',
+      key,
+    ]);
+    const values = Array.isArray(reply)
+      ? reply.filter((_, i) => i % 2 === 1)
+      : Object.values(reply);
     return values.map(parseEntry).filter((entry): entry is RegistryEntry => entry !== null);
   }
 

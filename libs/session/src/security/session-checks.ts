@@ -47,5 +47,7 @@ export function activityWindow(options: ResolvedSessionOptions): number {
 }
 
 export function isRotationDue(auth: SessionAuthInfo, now: number, options: ResolvedSessionOptions) {
-  return options.rotateEvery !== false && now - (auth.rotatedAt ?? auth.createdAt) > options.rotateEvery;
+  return (
+    options.rotateEvery !== false && now - (auth.rotatedAt ?? auth.createdAt) > options.rotateEvery
+  );
 }

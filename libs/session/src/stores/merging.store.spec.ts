@@ -74,16 +74,16 @@ describe('MergingStore (through the memory store)', () => {
     });
   });
 
-  it('keeps both changes to different keys of one nested object (two cart items)', async () => {
+  it('keeps both changes to different keys of one nested object (two basket items)', async () => {
     const store = newStore();
-    await set(store, { cart: { items: { p0: 1 } } });
+    await set(store, { basket: { items: { p0: 1 } } });
     const a = await load(store);
     const b = await load(store);
-    (a.cart as { items: Record<string, number> }).items.p1 = 2;
-    (b.cart as { items: Record<string, number> }).items.p2 = 3;
+    (a.basket as { items: Record<string, number> }).items.p1 = 2;
+    (b.basket as { items: Record<string, number> }).items.p2 = 3;
     await save(a);
     await save(b);
-    expect((await getRaw(store))?.cart).toEqual({ items: { p0: 1, p1: 2, p2: 3 } });
+    expect((await getRaw(store))?.basket).toEqual({ items: { p0: 1, p1: 2, p2: 3 } });
   });
 
   it('lets the last writer win when both copies change the same key', async () => {
@@ -190,7 +190,9 @@ describe('MergingStore (through the memory store)', () => {
       const store = newStore();
       await set(store, { prefs: JSON.parse('{"__proto__":{"a":1}}') });
       const a = await load(store);
-      ((a.prefs as Record<string, Record<string, number>>)['__proto__'] as Record<string, number>).b = 2;
+      (
+        (a.prefs as Record<string, Record<string, number>>)['__proto__'] as Record<string, number>
+      ).b = 2;
       await save(a);
       const prefs = (await getRaw(store))?.prefs as object;
       expect(Object.getPrototypeOf(prefs)).toBe(Object.prototype);
@@ -208,12 +210,60 @@ describe('MergingStore (through the memory store)', () => {
       const b = await load(store);
       delete b.prefs;
       await save(b);
-      ((a.prefs as Record<string, Record<string, unknown>>)['__proto__'] as Record<string, unknown>)[
-        POLLUTION
-      ] = true;
+      (
+        (a.prefs as Record<string, Record<string, unknown>>)['__proto__'] as Record<string, unknown>
+      )[POLLUTION] = true;
       await save(a);
       expect(({} as Record<string, unknown>)[POLLUTION]).toBeUndefined();
       expect(Object.hasOwn(Object.prototype, POLLUTION)).toBe(false);
+    });
+  });
+
+  describe('peek and update (outside any request)', () => {
+    it('peek reads without sliding the expiry', async () => {
+      let now = 0;
+      const store = new MemorySessionStore({ maxSessions: 10, ttlSeconds: 10, now: () => now });
+      stores.push(store);
+      await set(store, { n: 1 });
+      now = 9_000;
+      expect(await store.peek(SID)).toMatchObject({ n: 1 });
+      now = 10_000;
+      expect(await store.peek(SID)).toBeNull();
+      expect(await store.peek('missing')).toBeNull();
+    });
+
+    it('update merges with a request in flight on the same session', async () => {
+      const store = newStore();
+      await set(store, { user: { id: 'u1', roles: ['user'] }, theme: 'light' });
+      const inFlight = await load(store);
+      const updated = await store.update(SID, (data) => {
+        if (data.user) data.user.roles = ['admin'];
+      });
+      expect(updated).toBe(true);
+      inFlight.theme = 'dark';
+      await save(inFlight);
+      expect(await getRaw(store)).toMatchObject({
+        user: { id: 'u1', roles: ['admin'] },
+        theme: 'dark',
+        cookie: COOKIE,
+      });
+    });
+
+    it('update of a missing or destroyed session resolves false and creates nothing', async () => {
+      const store = newStore();
+      expect(await store.update(SID, (data) => Object.assign(data, { n: 1 }))).toBe(false);
+      await set(store, { n: 0 });
+      await destroy(store);
+      expect(await store.update(SID, (data) => Object.assign(data, { n: 1 }))).toBe(false);
+      expect(await getRaw(store)).toBeNull();
+    });
+
+    it('update without a change writes nothing and resolves true', async () => {
+      const store = newStore();
+      await set(store, { n: 0 });
+      const inFlight = await load(store);
+      expect(await store.update(SID, () => undefined)).toBe(true);
+      expect(store.hasUnsavedChanges(inFlight)).toBe(false);
     });
   });
 

@@ -14,14 +14,17 @@ export class MemoryAttemptCounter implements AttemptCounter {
       : { count: 1, endsAt: now + windowMs };
     this.windows.delete(key);
     this.windows.set(key, next);
-    if (this.windows.size > MAX_KEYS) this.windows.delete(this.windows.keys().next().value as string);
+    if (this.windows.size > MAX_KEYS)
+      this.windows.delete(this.windows.keys().next().value as string);
     return next.count;
   }
 
   async peek(key: string): Promise<{ count: number; remainingMs: number }> {
     const now = Date.now();
     const current = this.live(key, now);
-    return current ? { count: current.count, remainingMs: current.endsAt - now } : { count: 0, remainingMs: 0 };
+    return current
+      ? { count: current.count, remainingMs: current.endsAt - now }
+      : { count: 0, remainingMs: 0 };
   }
 
   async reset(key: string): Promise<void> {

@@ -1,0 +1,21 @@
+import type { RedisClientType, RedisClusterType } from 'redis';
+import type { RedisCommands } from '../stores/redis-client';
+
+/**
+ * Sends raw commands as one MULTI/EXEC: one round trip, applied atomically. On a cluster every
+ * key must sit in the slot of `routingKey` (give them one hash tag).
+ */
+export async function runTransaction(
+  commands: RedisCommands,
+  routingKey: string,
+  batch: string[][],
+): Promise<unknown[]> {
+  if (commands.isCluster) {
+    const multi = (commands.client as RedisClusterType).multi(routingKey);
+    for (const args of batch) multi.addCommand(routingKey, false, args);
+    return (await multi.exec()) as unknown[];
+  }
+  const multi = (commands.client as RedisClientType).multi();
+  for (const args of batch) multi.addCommand(args);
+  return (await multi.exec()) as unknown[];
+}

@@ -1,0 +1,197 @@
+import { Store } from 'express-session';
+import { validateSessionOptions } from './session-options.validation';
+import { applySessionDefaults, type SessionModuleOptions } from './session.options';
+import { SessionConfigurationError } from './errors';
+import type { RedisClientLike } from './stores/redis-client';
+
+const SECRET = 'a-production-secret-of-at-least-32-chars';
+
+/** Defaults applied, then validated: what the module does with the options. */
+const resolve = (options: Partial<SessionModuleOptions>) =>
+  validateSessionOptions(applySessionDefaults({ secret: SECRET, ...options }));
+
+/** Valid production options, each case breaks one thing. */
+const production = (
+  options: Partial<SessionModuleOptions> = {},
+): Partial<SessionModuleOptions> => ({
+  production: true,
+  store: { type: 'redis', url: 'redis://127.0.0.1:6379' },
+  ...options,
+});
+
+function errorOf(options: Partial<SessionModuleOptions>): SessionConfigurationError {
+  try {
+    resolve(options);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SessionConfigurationError);
+    return err as SessionConfigurationError;
+  }
+  throw new Error('expected a SessionConfigurationError');
+}
+
+/** The error names the option, both as a field and in its message. */
+function expectRefused(options: Partial<SessionModuleOptions>, option: string, text?: RegExp) {
+  const err = errorOf(options);
+  expect(err.name).toBe('SessionConfigurationError');
+  expect(err.option).toBe(option);
+  expect(err.message).toContain(`"${option}"`);
+  if (text) expect(err.message).toMatch(text);
+  expect(err.message).not.toMatch(/\n\s+at /);
+}
+
+class CustomStore extends Store {
+  get(_sid: string, cb: (err: unknown, session?: null) => void) {
+    cb(null, null);
+  }
+  set(_sid: string, _session: unknown, cb?: (err?: unknown) => void) {
+    cb?.();
+  }
+  destroy(_sid: string, cb?: (err?: unknown) => void) {
+    cb?.();
+  }
+}
+
+describe('validateSessionOptions', () => {
+  describe('accepts', () => {
+    it('the development defaults', () => {
+      const options = resolve({ production: false, secret: 'short' });
+      expect(options.name).toBe('sid');
+      expect(options.cookie).toMatchObject({
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: false,
+      });
+      expect(options.cookie.domain).toBeUndefined();
+      expect(options.resave).toBe(false);
+      expect(options.saveUninitialized).toBe(false);
+      expect(options.store).toEqual({ type: 'memory' });
+    });
+
+    it('secure production options, with the __Host- name', () => {
+      const options = resolve(production());
+      expect(options.cookie.secure).toBe(true);
+      expect(options.name).toBe('__Host-sid');
+    });
+
+    it('a rotation list of secrets', () => {
+      expect(resolve(production({ secret: [SECRET, `${SECRET}-old`] })).secret).toHaveLength(2);
+    });
+
+    it('an express-session Store instance, a Redis client instead of a URL', () => {
+      expect(() => resolve(production({ store: new CustomStore() }))).not.toThrow();
+      const client = {} as unknown as RedisClientLike;
+      expect(() => resolve(production({ store: { type: 'redis', client } }))).not.toThrow();
+    });
+
+    it('the memory store in production with allowMemoryStore', () => {
+      expect(() =>
+        resolve(production({ store: { type: 'memory' }, allowMemoryStore: true })),
+      ).not.toThrow();
+    });
+
+    it('an insecure cookie in production with allowInsecureCookie', () => {
+      expect(() =>
+        resolve(production({ cookie: { secure: false }, allowInsecureCookie: true })),
+      ).not.toThrow();
+    });
+
+    it('SameSite=None with Secure', () => {
+      expect(() => resolve({ cookie: { sameSite: 'none', secure: true } })).not.toThrow();
+    });
+
+    it('timeouts turned off with false', () => {
+      expect(() =>
+        resolve({ idleTimeout: false, absoluteTimeout: false, maxSessionsPerUser: false }),
+      ).not.toThrow();
+    });
+  });
+
+  describe('refuses, naming the option', () => {
+    it('a missing secret', () => {
+      expectRefused({ secret: [] }, 'secret', /required/);
+      expectRefused({ secret: undefined as unknown as string }, 'secret', /required/);
+      expectRefused({ secret: '' }, 'secret');
+      expectRefused({ secret: [SECRET, ''] }, 'secret');
+    });
+
+    it('a secret shorter than 32 characters in production', () => {
+      expectRefused(production({ secret: 'x'.repeat(31) }), 'secret', /32/);
+      expect(() => resolve(production({ secret: 'x'.repeat(32) }))).not.toThrow();
+    });
+
+    it('a short secret anywhere in the rotation list in production', () => {
+      expectRefused(production({ secret: [SECRET, 'old-and-short'] }), 'secret', /32/);
+    });
+
+    it('an insecure cookie in production', () => {
+      expectRefused(
+        production({ cookie: { secure: false } }),
+        'cookie.secure',
+        /allowInsecureCookie/,
+      );
+    });
+
+    it('the memory store in production', () => {
+      expectRefused(production({ store: { type: 'memory' } }), 'store', /allowMemoryStore/);
+      expectRefused(production({ store: undefined }), 'store', /allowMemoryStore/);
+    });
+
+    it('SameSite=None without Secure', () => {
+      expectRefused({ cookie: { sameSite: 'none' } }, 'cookie.sameSite', /[Ss]ecure/);
+      expectRefused({ cookie: { sameSite: 'none', secure: false } }, 'cookie.sameSite');
+      expectRefused({ cookie: { sameSite: 'none', secure: 'auto' } }, 'cookie.sameSite');
+    });
+
+    it('a non-positive cookie maxAge', () => {
+      expectRefused({ cookie: { maxAge: 0 } }, 'cookie.maxAge');
+      expectRefused({ cookie: { maxAge: -1_000 } }, 'cookie.maxAge');
+    });
+
+    it('non-positive durations', () => {
+      expectRefused({ idleTimeout: 0 }, 'idleTimeout');
+      expectRefused({ absoluteTimeout: -1 }, 'absoluteTimeout');
+      expectRefused({ freshLoginMaxAge: 0 }, 'freshLoginMaxAge');
+      expectRefused({ rotateEvery: 0 }, 'rotateEvery');
+      expectRefused({ maxSessionsPerUser: 0 }, 'maxSessionsPerUser');
+      expectRefused({ activityResolution: 0 }, 'activityResolution');
+    });
+
+    // BUG: a non-positive store ttl is reported under the internal name "storeTtlSeconds", an
+    // option the user never wrote; it should name "store.ttl".
+    it('a non-positive store ttl, as store.ttl', () => {
+      expectRefused({ store: { type: 'memory', ttl: 0 } }, 'store.ttl');
+    });
+
+    it('a store of an unknown shape', () => {
+      const bad = (store: unknown) => ({ store: store as SessionModuleOptions['store'] });
+      expectRefused(bad({ type: 'postgres' }), 'store', /memory.*redis/);
+      expectRefused(bad('redis'), 'store');
+      expectRefused(bad({ get: () => undefined }), 'store');
+    });
+
+    it('a memory store bound that is not a positive integer', () => {
+      expectRefused({ store: { type: 'memory', maxSessions: 0 } }, 'store.maxSessions');
+      expectRefused({ store: { type: 'memory', maxSessions: 1.5 } }, 'store.maxSessions');
+    });
+
+    it('a Redis store without url or client', () => {
+      expectRefused({ store: { type: 'redis' } }, 'store', /url or a client/);
+    });
+
+    it('a Redis URL that is not redis:// or rediss://', () => {
+      expectRefused({ store: { type: 'redis', url: 'http://127.0.0.1:6379' } }, 'store.url');
+    });
+
+    it('a __Host- cookie name without Secure or with a Domain', () => {
+      expectRefused({ name: '__Host-sid', cookie: { secure: false } }, 'name');
+      expectRefused(production({ cookie: { domain: 'example.com' } }), 'name');
+    });
+
+    it('an unknown SameSite or unset value', () => {
+      const loose = (options: Record<string, unknown>) => options as Partial<SessionModuleOptions>;
+      expectRefused(loose({ cookie: { sameSite: 'sometimes' } }), 'cookie.sameSite');
+      expectRefused(loose({ unset: 'forget' }), 'unset');
+    });
+  });
+});
