@@ -9,7 +9,11 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
     abortOnError: false,
+    // Held back until start-up succeeds: a bad configuration prints one line, not Nest's stack.
+    bufferLogs: true,
+    autoFlushLogs: false,
   });
+  app.flushLogs();
   configureApp(app);
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);

@@ -118,6 +118,10 @@ describe('sessionOptionsFromEnv', () => {
     expect(sessionOptionsFromEnv({ [variable]: ' 1234 ' })[option]).toBe(1234);
   });
 
+  it('limits a user to 5 concurrent sessions unless SESSION_MAX_PER_USER says otherwise', () => {
+    expect(sessionOptionsFromEnv({}).maxSessionsPerUser).toBe(5);
+  });
+
   it.each([
     'SESSION_IDLE_TIMEOUT_MS',
     'SESSION_ABSOLUTE_TIMEOUT_MS',

@@ -5,6 +5,9 @@ import type { SessionModuleOptions } from './session.options';
 type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
 type Env = (name: string) => string | undefined;
 
+/** The sample contract's default; the module itself sets no limit unless asked. */
+const DEFAULT_MAX_SESSIONS_PER_USER = 5;
+
 let developmentSecret: string | undefined;
 
 /**
@@ -35,7 +38,7 @@ export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionM
     idleTimeout: int(env, 'SESSION_IDLE_TIMEOUT_MS'),
     absoluteTimeout: int(env, 'SESSION_ABSOLUTE_TIMEOUT_MS'),
     freshLoginMaxAge: int(env, 'SESSION_FRESH_MS'),
-    maxSessionsPerUser: int(env, 'SESSION_MAX_PER_USER'),
+    maxSessionsPerUser: int(env, 'SESSION_MAX_PER_USER') ?? DEFAULT_MAX_SESSIONS_PER_USER,
     bindIp: bool(env, 'SESSION_BIND_IP'),
     bindUserAgent: bool(env, 'SESSION_BIND_USER_AGENT'),
     csrf: { allowedOrigins: list(env, 'ALLOWED_ORIGINS') },

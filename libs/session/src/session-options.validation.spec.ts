@@ -157,8 +157,6 @@ describe('validateSessionOptions', () => {
       expectRefused({ activityResolution: 0 }, 'activityResolution');
     });
 
-    // BUG: a non-positive store ttl is reported under the internal name "storeTtlSeconds", an
-    // option the user never wrote; it should name "store.ttl".
     it('a non-positive store ttl, as store.ttl', () => {
       expectRefused({ store: { type: 'memory', ttl: 0 } }, 'store.ttl');
     });
@@ -168,6 +166,12 @@ describe('validateSessionOptions', () => {
       expectRefused(bad({ type: 'postgres' }), 'store', /memory.*redis/);
       expectRefused(bad('redis'), 'store');
       expectRefused(bad({ get: () => undefined }), 'store');
+    });
+
+    it('an allowed origin that is not an origin', () => {
+      for (const origin of ['front.example', 'ftp://front.example', 'https://front.example/app']) {
+        expectRefused({ csrf: { allowedOrigins: [origin] } }, 'csrf.allowedOrigins');
+      }
     });
 
     it('a memory store bound that is not a positive integer', () => {

@@ -52,9 +52,10 @@ export function validateSessionOptions(options: ResolvedSessionOptions): Resolve
   if (options.secret.length === 0) {
     throw new SessionConfigurationError('secret', 'a signing secret is required');
   }
+  validateStore(options);
   throwFirst(validateSync(Object.assign(new OptionsShape(), options)));
   throwFirst(validateSync(Object.assign(new CookieShape(), options.cookie)), 'cookie.');
-  validateStore(options);
+  validateAllowedOrigins(options.csrf.allowedOrigins);
   validateCombinations(options);
   return options;
 }
@@ -63,6 +64,10 @@ function validateStore(options: ResolvedSessionOptions): void {
   const store = options.store as unknown;
   if (isExpressStore(store)) return;
   const type = (store as { type?: unknown })?.type;
+  const ttl = (store as { ttl?: unknown }).ttl;
+  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) > 0)) {
+    throw new SessionConfigurationError('store.ttl', 'must be a positive whole number of seconds');
+  }
   if (type === 'memory') {
     const max = (store as { maxSessions?: unknown }).maxSessions;
     if (max !== undefined && !(Number.isInteger(max) && (max as number) > 0)) {
@@ -91,6 +96,27 @@ function validateStore(options: ResolvedSessionOptions): void {
     'store',
     'must be { type: "memory" }, { type: "redis", url | client } or an express-session Store',
   );
+}
+
+function validateAllowedOrigins(origins: string[]): void {
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (
+      !parsed ||
+      !/^https?:$/.test(parsed.protocol) ||
+      parsed.origin !== origin.replace(/\/$/, '')
+    ) {
+      throw new SessionConfigurationError(
+        'csrf.allowedOrigins',
+        `"${origin}" is not an origin such as https://app.example.com`,
+      );
+    }
+  }
 }
 
 function validateCombinations(options: ResolvedSessionOptions): void {

@@ -6,10 +6,10 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { TotpVerifier } from './mfa/totp-verifier';
 import { SessionsController } from './sessions.controller';
-import { ATTEMPT_COUNTER } from './throttling/attempt-counter';
-import { LoginThrottle } from './throttling/login-throttle.service';
-import { MemoryAttemptCounter } from './throttling/memory-attempt-counter';
-import { RedisAttemptCounter } from './throttling/redis-attempt-counter';
+import { AUTH_STATE_STORE } from './state/auth-state.store';
+import { LoginThrottle } from './state/login-throttle.service';
+import { MemoryAuthStateStore } from './state/memory-auth-state.store';
+import { RedisAuthStateStore } from './state/redis-auth-state.store';
 
 @Module({
   imports: [UsersModule],
@@ -19,12 +19,12 @@ import { RedisAttemptCounter } from './throttling/redis-attempt-counter';
     LoginThrottle,
     TotpVerifier,
     {
-      provide: ATTEMPT_COUNTER,
+      provide: AUTH_STATE_STORE,
       inject: [SESSION_REDIS_CLIENT, ConfigService],
       useFactory: (redis: RedisClientLike | null, config: ConfigService) =>
         redis
-          ? new RedisAttemptCounter(redis, config.get<string>('SESSION_PREFIX') ?? 'sess:')
-          : new MemoryAttemptCounter(),
+          ? new RedisAuthStateStore(redis, config.get<string>('SESSION_PREFIX') ?? 'sess:')
+          : new MemoryAuthStateStore(),
     },
   ],
 })

@@ -1,16 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { SessionService, type SessionPrincipal } from 'nest-session-kit';
 import { UsersRepository, type PublicUser } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
 import { TotpVerifier } from './mfa/totp-verifier';
-import { LoginThrottle } from './throttling/login-throttle.service';
+import { LoginThrottle } from './state/login-throttle.service';
+import { AUTH_STATE_STORE, type AuthStateStore } from './state/auth-state.store';
 import './auth.types';
 
 /** What survives the session id change at login: the anonymous visitor's session data. */
 export const CARRIED_AT_LOGIN = ['cart', 'preferences', 'history'];
 const MFA_PENDING_MS = 5 * 60_000;
-const MFA_MAX_FAILURES = 5;
+/** Codes tried per pending login, counted atomically so parallel guesses count too. */
+const MFA_MAX_TRIES = 5;
 
 export type LoginResult =
   { user: SessionPrincipal; csrfToken: string } | { mfaRequired: true; csrfToken: string };
@@ -22,16 +25,17 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly throttle: LoginThrottle,
     private readonly totp: TotpVerifier,
+    @Inject(AUTH_STATE_STORE) private readonly state: AuthStateStore,
   ) {}
 
   async login(req: Request, email: string, password: string, rememberMe = false) {
-    await this.throttle.assertAllowed(email, req.ip);
+    const attempt = await this.throttle.begin(email, req.ip);
     const user = await this.users.verifyCredentials(email, password);
     if (!user) {
-      await this.throttle.recordFailure(email, req.ip);
+      await this.throttle.failed(attempt);
       throw AuthErrors.invalidCredentials();
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.succeeded(attempt);
     if (user.mfaEnabled) return this.beginMfa(req, user);
     return this.complete(req, user, rememberMe);
   }
@@ -44,14 +48,20 @@ export class AuthService {
     const user = this.users.findById(pending.userId);
     const secret = this.users.mfaSecretOf(pending.userId);
     if (!user || !secret) throw AuthErrors.mfaNotPending();
-    if (!this.totp.verify(user.id, secret, code)) {
-      const failures = pending.failures + 1;
-      if (failures >= MFA_MAX_FAILURES) delete req.session.mfaPending;
-      else req.session.mfaPending = { ...pending, failures };
-      await this.sessions.save(req);
+    const tries = await this.state.hit(`mfa:${pending.id}`, MFA_PENDING_MS);
+    if (tries > MFA_MAX_TRIES) return this.abandonMfa(req, AuthErrors.mfaNotPending());
+    if (!(await this.totp.verify(user.id, secret, code))) {
+      await this.throttle.failedSecondFactor(user.email, req.ip);
+      if (tries === MFA_MAX_TRIES) return this.abandonMfa(req, AuthErrors.invalidMfaCode());
       throw AuthErrors.invalidMfaCode();
     }
     return this.complete(req, user, false);
+  }
+
+  private async abandonMfa(req: Request, error: Error): Promise<never> {
+    delete req.session.mfaPending;
+    await this.sessions.save(req);
+    throw error;
   }
 
   /** The password is right but a second factor is due: a new session id, not yet signed in. */
@@ -63,7 +73,11 @@ export class AuthService {
     for (const [key, value] of carried) {
       (req.session as unknown as Record<string, unknown>)[key] = value;
     }
-    req.session.mfaPending = { userId: user.id, startedAt: Date.now(), failures: 0 };
+    req.session.mfaPending = {
+      id: randomBytes(16).toString('base64url'),
+      userId: user.id,
+      startedAt: Date.now(),
+    };
     return { mfaRequired: true, csrfToken: await this.sessions.csrfToken(req) };
   }
 

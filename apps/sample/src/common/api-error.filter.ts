@@ -33,7 +33,8 @@ export class ApiErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (typeof body.retryAfter === 'number') res.setHeader('Retry-After', String(body.retryAfter));
+    const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);
   }
 

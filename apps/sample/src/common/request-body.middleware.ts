@@ -49,17 +49,27 @@ export function parseJsonBodies(): RequestHandler[] {
   return [parse, onParseError as unknown as RequestHandler, refuseForbiddenKeys];
 }
 
-/** `__proto__`, `constructor` and `prototype` keys anywhere in a body are refused. */
+const MAX_DEPTH = 32;
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * `__proto__`, `constructor` and `prototype` keys anywhere in a body are refused, and so are
+ * bodies nested deeper than MAX_DEPTH (validation would run out of stack on them).
+ */
 function refuseForbiddenKeys(req: Request, res: Response, next: NextFunction): void {
-  const key = findForbiddenKey(req.body);
-  if (key === undefined) return next();
+  const found = findForbiddenKey(req.body);
+  if (found === undefined) return next();
+  if (found === TOO_DEEP) {
+    return sendError(res, 400, 'BODY_TOO_DEEP', `Request bodies may nest ${MAX_DEPTH} levels deep`);
+  }
   sendError(res, 400, 'VALIDATION_FAILED', 'Validation failed', {
-    errors: { [key]: [`property ${key} is not allowed`] },
+    errors: { [found]: [`property ${found} is not allowed`] },
   });
 }
 
-function findForbiddenKey(value: unknown, depth = 0): string | undefined {
-  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+function findForbiddenKey(value: unknown, depth = 0): string | typeof TOO_DEEP | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
   for (const key of Object.keys(value)) {
     if (FORBIDDEN_KEYS.has(key)) return key;
     const found = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1);

@@ -6,12 +6,10 @@ import { SessionEvents } from '../session-events';
 import { SessionRegistry } from '../registry/session-registry.service';
 import {
   InjectSessionOptions,
-  InjectSessionRedisClient,
   InjectSessionStore,
 } from '../session.constants';
 import { DEFAULT_IDLE_TIMEOUT_MS, type ResolvedSessionOptions } from '../session.options';
 import type { SessionAuthInfo, SessionPrincipal } from '../session.types';
-import { RedisCommands, type RedisClientLike } from '../stores/redis-client';
 import { RedisSessionStore } from '../stores/redis-session.store';
 import { lastDays, MAX_STATS_DAYS, utcDayOf } from './analytics-days';
 import { clientCountryOf } from './client-country';
@@ -37,15 +35,14 @@ export class SessionAnalytics implements OnModuleDestroy {
     events: SessionEvents,
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
     @InjectSessionStore() store: Store,
-    @InjectSessionRedisClient() redis: RedisClientLike | null,
     private readonly registry: SessionRegistry,
   ) {
     const activeWindowMs =
       options.idleTimeout === false ? DEFAULT_IDLE_TIMEOUT_MS : options.idleTimeout;
     this.backend =
-      redis && store instanceof RedisSessionStore
+      store instanceof RedisSessionStore
         ? new RedisAnalyticsBackend(
-            new RedisCommands(redis),
+            store.commands,
             store.prefix,
             activeWindowMs,
             utcDayOf,

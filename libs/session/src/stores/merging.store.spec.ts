@@ -199,10 +199,8 @@ describe('MergingStore (through the memory store)', () => {
       expect(JSON.stringify(prefs)).toBe('{"__proto__":{"a":1,"b":2}}');
     });
 
-    // BUG: session-patch.ts applyPatch reads `object[key]` without an own-property check. When
-    // a merge patch for a nested `__proto__` key is replayed onto stored data that no longer has
-    // that key (another request removed it meanwhile), `object['__proto__']` is
-    // Object.prototype, and the patch's entries are written onto Object.prototype.
+    // A merge for a nested `__proto__` key replayed onto data that no longer has the key (another
+    // request removed it meanwhile) must not reach Object.prototype.
     it('never reaches Object.prototype when the merge is replayed on newer data', async () => {
       const store = newStore();
       await set(store, { prefs: JSON.parse('{"__proto__":{"a":1}}') });

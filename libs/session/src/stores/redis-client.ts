@@ -78,22 +78,29 @@ export class LuaScript {
   }
 }
 
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+
 /**
  * Sends raw commands to a standalone or cluster client alike; each command names the key that
- * routes it, so no command spans hash slots.
+ * routes it, so no command spans hash slots. A command that gets no answer within the timeout
+ * fails (node-redis' own timeout covers only commands not yet written to the socket, so a Redis
+ * that stops answering would otherwise hang the request).
  */
 export class RedisCommands {
-  constructor(readonly client: RedisClientLike) {}
+  constructor(
+    readonly client: RedisClientLike,
+    private readonly timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ) {}
 
   get isCluster(): boolean {
     return 'masters' in this.client;
   }
 
   send<T = Reply>(key: string, args: string[]): Promise<T> {
-    if (this.isCluster) {
-      return (this.client as RedisClusterType).sendCommand<T>(key, false, args);
-    }
-    return (this.client as RedisClientType).sendCommand<T>(args);
+    const reply = this.isCluster
+      ? (this.client as RedisClusterType).sendCommand<T>(key, false, args)
+      : (this.client as RedisClientType).sendCommand<T>(args);
+    return withTimeout(reply, this.timeoutMs, args[0]);
   }
 
   async run<T = Reply>(script: LuaScript, keys: string[], args: string[]): Promise<T> {
@@ -114,4 +121,12 @@ export async function pingRedis(client: RedisClientLike): Promise<void> {
     return;
   }
   await Promise.all(client.masters.map(async (master) => (await client.nodeClient(master)).ping()));
+}
+
+function withTimeout<T>(reply: Promise<T>, ms: number, command: string | undefined): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis ${command} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
 }

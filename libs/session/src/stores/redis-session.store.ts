@@ -8,6 +8,8 @@ export interface RedisSessionStoreOptions {
   client: RedisClientLike;
   prefix: string;
   ttlSeconds: number;
+  /** @default 2000 */
+  commandTimeout?: number;
 }
 
 type Callback = (err?: unknown) => void;
@@ -40,7 +42,7 @@ export class RedisSessionStore extends MergingStore {
 
   constructor(private readonly options: RedisSessionStoreOptions) {
     super();
-    this.commands = new RedisCommands(options.client);
+    this.commands = new RedisCommands(options.client, options.commandTimeout);
     this.ttl = String(options.ttlSeconds);
     this.maintenance = new RedisStore({
       client: options.client,

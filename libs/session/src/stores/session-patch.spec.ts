@@ -163,10 +163,8 @@ describe('`__proto__` keys', () => {
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
   });
 
-  // BUG: applyPatch reads `object[key]` without an own-property check; when the stored data has
-  // no own `__proto__` (another request removed it), a merge patch for `__proto__` is applied
-  // onto Object.prototype itself. Fix: `const current = Object.hasOwn(object, key) ? object[key]
-  // : undefined;` before recursing.
+  // The stored data may lack an own `__proto__` (another request removed it): the merge must
+  // then start from nothing, never from Object.prototype.
   it('merge onto stored data without the key never touches Object.prototype', () => {
     const result = replay(
       json('{"__proto__":{"a":1}}'),

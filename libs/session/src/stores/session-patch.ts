@@ -18,7 +18,7 @@ export function diffJson(before: unknown, after: unknown): SessionPatch | undefi
     for (const key of Object.keys(after)) {
       const change = Object.hasOwn(before, key)
         ? diffJson(before[key], after[key])
-        : { kind: 'replace' as const, value: after[key] };
+        : added(after[key]);
       if (change) entries.set(key, change);
     }
     for (const key of Object.keys(before)) {
@@ -31,13 +31,23 @@ export function diffJson(before: unknown, after: unknown): SessionPatch | undefi
     : { kind: 'replace', value: after };
 }
 
+/**
+ * A key the request added: an object is added as a merge from nothing, so that two requests
+ * adding the same new object with different keys inside (the first two cart lines) both count.
+ */
+function added(value: unknown): SessionPatch {
+  if (!isPlainObject(value)) return { kind: 'replace', value };
+  return diffJson({}, value) ?? { kind: 'merge', entries: new Map() };
+}
+
 /** Applies a patch onto a JSON value and returns the result (the input is changed in place). */
 export function applyPatch(target: unknown, patch: SessionPatch): unknown {
   if (patch.kind === 'replace') return patch.value;
   if (patch.kind === 'delete') return undefined;
   const object: JsonObject = isPlainObject(target) ? target : {};
   for (const [key, change] of patch.entries) {
-    const value = applyPatch(object[key], change);
+    const current = Object.hasOwn(object, key) ? object[key] : undefined;
+    const value = applyPatch(current, change);
     if (change.kind === 'delete') delete object[key];
     else setOwn(object, key, value);
   }

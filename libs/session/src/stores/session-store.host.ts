@@ -8,11 +8,14 @@ import type {
 } from '../session.options';
 import { DEFAULT_MEMORY_MAX_SESSIONS } from '../session.options';
 import { MemorySessionStore } from './memory-session.store';
-import { connectRedisClient, type RedisClientLike } from './redis-client';
+import {
+  connectRedisClient,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  type RedisClientLike,
+} from './redis-client';
 import { RedisSessionStore } from './redis-session.store';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
-const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 
 /**
  * @internal Builds the store the options ask for and closes what it created (a Redis client, the
@@ -51,6 +54,7 @@ export class SessionStoreHost implements OnApplicationShutdown {
       client,
       prefix: config.prefix ?? 'sess:',
       ttlSeconds: options.storeTtlSeconds,
+      commandTimeout: config.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_MS,
     });
     return new SessionStoreHost(store, client, owns);
   }
