@@ -4,10 +4,7 @@ import type { Store } from 'express-session';
 import { SessionErrors } from '../errors';
 import { SessionEvents } from '../session-events';
 import { SessionRegistry } from '../registry/session-registry.service';
-import {
-  InjectSessionOptions,
-  InjectSessionStore,
-} from '../session.constants';
+import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
 import { DEFAULT_IDLE_TIMEOUT_MS, type ResolvedSessionOptions } from '../session.options';
 import type { SessionAuthInfo, SessionPrincipal } from '../session.types';
 import { RedisSessionStore } from '../stores/redis-session.store';
@@ -41,12 +38,7 @@ export class SessionAnalytics implements OnModuleDestroy {
       options.idleTimeout === false ? DEFAULT_IDLE_TIMEOUT_MS : options.idleTimeout;
     this.backend =
       store instanceof RedisSessionStore
-        ? new RedisAnalyticsBackend(
-            store.commands,
-            store.prefix,
-            activeWindowMs,
-            utcDayOf,
-          )
+        ? new RedisAnalyticsBackend(store.commands, store.prefix, activeWindowMs, utcDayOf)
         : new MemoryAnalyticsBackend(activeWindowMs, utcDayOf);
     this.unsubscribe = [
       events.on('login', ({ request, user, auth }) =>
