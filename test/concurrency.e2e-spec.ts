@@ -48,6 +48,16 @@ describe.each(STORES)('concurrent requests on one session on the %s', (_name, en
     expect(lost).toEqual([]);
   });
 
+  it(`keeps both first products of a cart that does not exist yet, ${ITERATIONS} times`, async () => {
+    const lost: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      const tabs = await anonymousVisitor(app);
+      await Promise.all([addToCart(tabs, 'mouse'), addToCart(tabs, 'webcam')]);
+      if ((await productIdsInCart(tabs)) !== 'mouse,webcam') lost.push(i);
+    }
+    expect(lost).toEqual([]);
+  });
+
   it('keeps both changes when two requests change different session keys at once', async () => {
     const lost: number[] = [];
     for (let i = 0; i < ITERATIONS / 4; i++) {
