@@ -17,9 +17,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The sample app, configured as main.ts does, with env overriding process.env. */
+/**
+ * The sample app, configured as main.ts does, with env overriding process.env. It runs on the
+ * memory store unless env names a REDIS_URL (process.env's, which CI sets, is not inherited).
+ */
 export async function createTestApp(env: SampleEnv = {}): Promise<TestApp> {
-  const fullEnv: SampleEnv = { SESSION_SECRET: TEST_SECRET, ...env };
+  const fullEnv: SampleEnv = { SESSION_SECRET: TEST_SECRET, REDIS_URL: '', ...env };
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(fullEnv)],
   }).compile();

@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { ConfigurableSessionModule, RAW_SESSION_OPTIONS } from './session.module-definition';
 import { SESSION_OPTIONS, SESSION_REDIS_CLIENT, SESSION_STORE } from './session.constants';
 import {
@@ -18,6 +18,7 @@ import { validateSessionOptions } from './session-options.validation';
 import { SessionStoreHost } from './stores/session-store.host';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
+import { SessionCommitInterceptor } from './session-commit.interceptor';
 import { SessionSecurityMiddleware } from './security/session-security.middleware';
 import { SessionRegistry } from './registry/session-registry.service';
 import { SESSION_REGISTRY_BACKEND } from './registry/session-registry.backend';
@@ -49,6 +50,7 @@ const providers: Provider[] = [
   },
   SessionMiddleware,
   SessionSecurityMiddleware,
+  { provide: APP_INTERCEPTOR, useClass: SessionCommitInterceptor },
   SessionService,
   SessionRegistry,
   {

@@ -1,0 +1,517 @@
+'use strict';
+
+/*
+ * `npm run bench`: the sample app (nest-session-kit, every default security feature on) against a
+ * hand-wired baseline (bench/baseline/main.js), on one Redis, in one run on this machine. See
+ * BENCHMARKS.md for what is measured and the targets. Settings (environment):
+ *   BENCH_REDIS_URL        use this Redis instead of a private redis-server (its other clients
+ *                          then pollute the command counts; 1M keys go to the next database)
+ *   BENCH_ROUNDS=5         alternating rounds: sample, baseline, baseline + helmet
+ *   BENCH_SCALE_ROUNDS=3   alternating rounds: sample at 1k, sample at 1M stored sessions
+ *   BENCH_ROUND_SECONDS=5  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=50  BENCH_LOGINS=50
+ *   BENCH_SCALE=1000000    other sessions stored for the large side of the scale step
+ *   BENCH_MEMORY_SESSIONS=100000   memory-store bound (then filled to 1.5x)
+ *   BENCH_PROFILE=1        CPU-profile the apps under load even when every target is met
+ *   BENCH_BUILD=1          run `npm run build` first even when dist exists
+ *   BENCH_STRICT=1         exit 1 when a target is missed
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawnSync, spawn } = require('node:child_process');
+const { openBenchRedis, commandStats, statsDelta, pipeline } = require('./lib/redis');
+const { startApp } = require('./lib/processes');
+const { login, sessionIdOf, statusOf, load } = require('./lib/http');
+const { summarizeProfile, diffProfiles } = require('./lib/profile');
+const { freePort, sleep, median, percentile, round, withTimeout } = require('./lib/util');
+const { printReport, updateBenchmarksMd } = require('./lib/report');
+
+const ROOT = path.resolve(__dirname, '..');
+const SAMPLE_MAIN = path.join(ROOT, 'dist/apps/sample/apps/sample/src/main.js');
+const MEMORY_STORE_JS = path.join(
+  ROOT,
+  'dist/apps/sample/libs/session/src/stores/memory-session.store.js',
+);
+const BASELINE_MAIN = path.join(__dirname, 'baseline/main.js');
+const RESULTS_DIR = path.join(__dirname, 'results');
+const SAMPLE_PREFIX = 'sess:';
+/** The sample, the hand-wired baseline, and the baseline with helmet() as the sample has. */
+const APPS = ['sample', 'baseline', 'baselineHelmet'];
+
+const envInt = (name, fallback) => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+const config = {
+  rounds: envInt('BENCH_ROUNDS', 5),
+  scaleRounds: envInt('BENCH_SCALE_ROUNDS', 3),
+  roundSeconds: envInt('BENCH_ROUND_SECONDS', 5),
+  warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 3),
+  connections: envInt('BENCH_CONNECTIONS', 50),
+  logins: envInt('BENCH_LOGINS', 50),
+  smallScale: 1000,
+  scale: envInt('BENCH_SCALE', 1_000_000),
+  memorySessions: envInt('BENCH_MEMORY_SESSIONS', 100_000),
+};
+const TARGETS = {
+  throughputRatio: 0.95,
+  commandsPerRead: 1.05,
+  scaleFactor: 1.2,
+};
+const WATCHDOG_MS = 15 * 60_000;
+
+const cleanups = [];
+const log = (line) => console.log(`[bench] ${line}`);
+
+async function main() {
+  const watchdog = setTimeout(() => {
+    console.error(`[bench] still running after ${WATCHDOG_MS / 60_000} min: giving up`);
+    shutdown(2);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+  const startedAt = new Date();
+
+  ensureBuilt();
+  const redis = await openBenchRedis(process.env.BENCH_REDIS_URL);
+  cleanups.push(() => redis.close());
+  log(`Redis ${redis.version} at ${redis.url}${redis.private ? ' (private)' : ''}`);
+
+  const secret = crypto.randomBytes(24).toString('base64url'); // 32 characters
+  // Two logical databases of the one server: the comparison and the 1k side of the scale step
+  // in the first, the 1M side in the next, so 1k and 1M can be measured in alternating rounds.
+  const smallUrl = redis.url;
+  const largeUrl = withDatabase(redis.url, 1);
+  const unset = ['NODE_ENV', 'SESSION_NAME', 'SESSION_PREFIX'];
+  const specs = {
+    sample: { script: SAMPLE_MAIN, readyPath: '/health' },
+    baseline: { script: BASELINE_MAIN },
+    baselineHelmet: { script: BASELINE_MAIN, env: { BASELINE_HELMET: '1' } },
+    sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', redisUrl: largeUrl },
+  };
+  const apps = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const port = await freePort();
+    apps[name] = await startApp({
+      name,
+      script: spec.script,
+      env: {
+        REDIS_URL: spec.redisUrl ?? smallUrl,
+        SESSION_SECRET: secret,
+        ...spec.env,
+        PORT: String(port),
+      },
+      unset,
+      port,
+      readyPath: spec.readyPath,
+    });
+    cleanups.push(() => apps[name].stop());
+    log(`${name} on :${port}`);
+  }
+
+  const sessions = {};
+  const relogins = {};
+  for (const name of Object.keys(apps)) {
+    sessions[name] = (await login(apps[name].url)).cookie;
+    relogins[name] = 0;
+  }
+
+  // Other users' sessions, shaped like the sample's own (its stored JSON is the template).
+  const other = await otherSessionWriter(redis, sessions.sample);
+  let t = await other.fill(smallUrl, config.smallScale);
+  log(`stored ${fmtInt(config.smallScale)} other sessions in the first database (${t} ms)`);
+
+  const keepSession = async (name) => {
+    if ((await statusOf(apps[name].url, '/auth/me', sessions[name])) === 200) return;
+    relogins[name]++;
+    sessions[name] = (await login(apps[name].url)).cookie;
+    const status = await statusOf(apps[name].url, '/auth/me', sessions[name]);
+    if (status !== 200) throw new Error(`${name}: GET /auth/me answers ${status} after login`);
+  };
+
+  const runRound = async (name, seconds) => {
+    await keepSession(name);
+    const before = await commandStats(redis.client);
+    const cpuBefore = (await apps[name].request({ type: 'cpu' }, 'cpu')).usage;
+    const result = await load(apps[name].url, '/auth/me', sessions[name], {
+      connections: config.connections,
+      seconds,
+    });
+    await sleep(300); // requests cut off at the end still reach Redis
+    const cpuAfter = (await apps[name].request({ type: 'cpu' }, 'cpu')).usage;
+    const delta = statsDelta(before, await commandStats(redis.client));
+    const cpuUs = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
+    const cpuPerRequestUs = result.requests ? cpuUs / result.requests : NaN;
+    const commandsPerRead = result.requests ? delta.total / result.requests : NaN;
+    const perCommand = {};
+    for (const [cmd, calls] of Object.entries(delta.perCommand)) {
+      perCommand[cmd] = round(calls / result.requests, 4);
+    }
+    return { ...result, commandsPerRead, perCommand, cpuPerRequestUs };
+  };
+
+  const alternatingRounds = async (label, count, names) => {
+    const rounds = Object.fromEntries(names.map((name) => [name, []]));
+    for (let i = 0; i < count; i++) {
+      for (const name of names) {
+        const r = await runRound(name, config.roundSeconds);
+        rounds[name].push(r);
+        log(
+          `${label} round ${i + 1}/${count} ${name.padEnd(14)} ${r.rps.toFixed(0)} req/s ` +
+            `p50 ${r.p50} ms p99 ${r.p99} ms, ${r.cpuPerRequestUs.toFixed(0)} µs CPU/req, ` +
+            `${r.commandsPerRead.toFixed(3)} Redis cmds/read` +
+            (r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''),
+        );
+      }
+    }
+    return rounds;
+  };
+
+  /** Sequential logins, taking turns between the apps; latency statistics for each. */
+  const loginLatencies = async (names) => {
+    const times = Object.fromEntries(names.map((name) => [name, []]));
+    for (let i = 0; i < config.logins; i++) {
+      for (const name of names) times[name].push((await login(apps[name].url)).ms);
+    }
+    const stats = (list) => ({
+      median: median(list),
+      p90: percentile(list, 90),
+      max: Math.max(...list),
+    });
+    return Object.fromEntries(names.map((name) => [name, stats(times[name])]));
+  };
+
+  log(`warm-up: ${config.warmupSeconds} s each`);
+  for (const name of Object.keys(apps)) await runRound(name, config.warmupSeconds);
+
+  log(
+    `comparison: ${config.rounds} alternating rounds of ${config.roundSeconds} s, ` +
+      `${config.connections} connections`,
+  );
+  const small = await alternatingRounds('compare', config.rounds, APPS);
+
+  t = await other.fill(largeUrl, config.scale);
+  log(`stored ${fmtInt(config.scale)} other sessions in the second database (${t} ms)`);
+  const keyspace = (await redis.client.info('keyspace')).trim().split(/\r?\n/).slice(1);
+  log(`scale: ${config.scaleRounds} alternating rounds, sample at 1k / sample at 1M`);
+  const scale = await alternatingRounds('scale', config.scaleRounds, ['sample', 'sampleLarge']);
+  const logins = await loginLatencies(['sample', 'sampleLarge', 'baseline']);
+  log(
+    `login median: ${logins.sample.median.toFixed(1)} ms at 1k, ` +
+      `${logins.sampleLarge.median.toFixed(1)} ms at 1M`,
+  );
+
+  const summary = summarize(small, scale, logins);
+
+  let profiles = null;
+  const missed = !summary.targets.throughput.met || !summary.targets.commands.met;
+  const scaleMissed = !summary.targets.loginScale.met || !summary.targets.readScale.met;
+  if (process.env.BENCH_PROFILE === '1' || missed || scaleMissed) {
+    const names = scaleMissed ? [...APPS, 'sampleLarge'] : APPS;
+    profiles = await profileApps(apps, names, sessions, keepSession);
+  }
+
+  for (const name of Object.keys(apps)) await apps[name].stop();
+  await other.cleanup();
+
+  log(`memory store: ${config.memorySessions} sessions, then ${config.memorySessions * 1.5}`);
+  const memory = await memoryStoreBench();
+  summary.targets.memory = {
+    target: 'size stays at maxSessions',
+    value: memory.sizeAtOverfill,
+    met: memory.bounded && memory.oldestEvicted && memory.newestKept,
+  };
+
+  const results = {
+    date: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    machine: describeMachine(redis.version),
+    config,
+    redis: { url: redis.private ? 'private redis-server' : redis.url, keyspace },
+    relogins,
+    ...summary,
+    memory,
+    profiles,
+    rounds: { compare: small, scale },
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printReport(results);
+  await updateBenchmarksMd(path.join(ROOT, 'BENCHMARKS.md'), results);
+  log('wrote bench/results/latest.json and BENCHMARKS.md');
+
+  await runCleanups();
+  const allMet = Object.values(results.targets).every((target) => target.met);
+  return allMet || process.env.BENCH_STRICT !== '1' ? 0 : 1;
+}
+
+function summarize(small, scale, logins) {
+  const stats = (rounds) => ({
+    rps: median(rounds.map((r) => r.rps)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    cpuPerRequestUs: median(rounds.map((r) => r.cpuPerRequestUs)),
+    commandsPerRead: median(rounds.map((r) => r.commandsPerRead)),
+    perCommand: rounds[rounds.length - 1].perCommand,
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+  });
+  /** Median over rounds of a/b, each round's a against the same round's b. */
+  const paired = (rounds, a, b, pick) =>
+    median(rounds[a].map((r, i) => pick(r) / pick(rounds[b][i])));
+  const rps = (r) => r.rps;
+  const cpu = (r) => r.cpuPerRequestUs;
+  const read = {
+    sample: stats(small.sample),
+    baseline: stats(small.baseline),
+    baselineHelmet: stats(small.baselineHelmet),
+  };
+  const atScale = { small: stats(scale.sample), large: stats(scale.sampleLarge) };
+  const throughputRatio = paired(small, 'sample', 'baseline', rps);
+  const failures = [...Object.values(read), ...Object.values(atScale)].reduce(
+    (sum, s) => sum + s.non2xx + s.errors,
+    0,
+  );
+  // CPU time per request, baseline over sample: the throughput ratio a CPU-bound app would
+  // reach without the noise of other processes on the machine.
+  const cpuRatio = paired(small, 'baseline', 'sample', cpu);
+  const throughputRatioHelmet = paired(small, 'sample', 'baselineHelmet', rps);
+  const cpuRatioHelmet = paired(small, 'baselineHelmet', 'sample', cpu);
+  const readFactor = paired(scale, 'sample', 'sampleLarge', rps);
+  const cpuFactor = paired(scale, 'sampleLarge', 'sample', cpu);
+  const loginFactor = logins.sampleLarge.median / logins.sample.median;
+  const commands = Math.max(read.sample.commandsPerRead, atScale.large.commandsPerRead);
+  const clean = (o) =>
+    JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'number' ? round(v, 3) : v)));
+  return {
+    read: clean(read),
+    scale: clean({ ...atScale, readFactor, cpuFactor, loginFactor, logins }),
+    throughputRatio: round(throughputRatio, 3),
+    cpuRatio: round(cpuRatio, 3),
+    throughputRatioHelmet: round(throughputRatioHelmet, 3),
+    cpuRatioHelmet: round(cpuRatioHelmet, 3),
+    targets: {
+      throughput: {
+        target: `sample/baseline >= ${TARGETS.throughputRatio}`,
+        value: round(throughputRatio, 3),
+        // Failed requests (a 401 or 429 answers faster than a read) void the comparison.
+        met: throughputRatio >= TARGETS.throughputRatio && failures === 0,
+        ...(failures ? { note: `${failures} non-2xx or failed requests in the rounds` } : {}),
+      },
+      commands: {
+        target: `Redis commands per read <= ${TARGETS.commandsPerRead}`,
+        value: round(commands, 3),
+        met: commands <= TARGETS.commandsPerRead,
+      },
+      loginScale: {
+        target: `login median 1M/1k <= ${TARGETS.scaleFactor}`,
+        value: round(loginFactor, 3),
+        met: loginFactor <= TARGETS.scaleFactor,
+      },
+      readScale: {
+        target: `read req/s 1k/1M <= ${TARGETS.scaleFactor}`,
+        value: round(readFactor, 3),
+        met: readFactor <= TARGETS.scaleFactor,
+      },
+    },
+  };
+}
+
+/** The Redis URL with the logical database `offset` past the one it names. */
+function withDatabase(url, offset) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${(Number(parsed.pathname.slice(1)) || 0) + offset}`;
+  return parsed.toString();
+}
+
+const fmtInt = (n) => n.toLocaleString('en');
+
+/**
+ * Writes other users' sessions under the sample's prefix with the sample's TTL, pipelined, and
+ * deletes them again at the end when the Redis is not the bench's own.
+ */
+async function otherSessionWriter(redis, sampleCookie) {
+  const sid = sessionIdOf(sampleCookie);
+  const key = sid && `${SAMPLE_PREFIX}${sid}`;
+  const stored = key ? await redis.client.get(key) : null;
+  const ttl = key ? await redis.client.ttl(key) : -1;
+  const template = stored ? JSON.parse(stored) : syntheticSession();
+  const now = Date.now();
+  template.user = { id: '@@ID@@', email: '@@ID@@@example.com', roles: ['user'] };
+  if (template.auth) {
+    Object.assign(template.auth, {
+      createdAt: now,
+      authenticatedAt: now,
+      lastActivityAt: now,
+      ip: '203.0.113.7',
+      userAgent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    });
+  }
+  const parts = JSON.stringify(template).split('@@ID@@');
+  const expire = String(ttl > 0 ? ttl : 3600);
+  const tag = crypto.randomBytes(6).toString('base64url'); // 8 characters
+  const keyAt = (i) => `${SAMPLE_PREFIX}${tag}${String(i).padStart(24, '0')}`;
+  const written = new Map(); // url -> sessions written there
+  return {
+    template: stored ? 'from the sample' : 'synthetic',
+    /** Brings the other sessions in the database at `url` up to `total`. */
+    async fill(url, total) {
+      const from = written.get(url) ?? 0;
+      const ms = await pipeline(url, total - from, (j) => {
+        const id = `u-other-${from + j}`;
+        return ['SET', keyAt(from + j), parts.join(id), 'EX', expire];
+      });
+      written.set(url, total);
+      return ms;
+    },
+    async cleanup() {
+      if (redis.private) return;
+      for (const [url, count] of written) {
+        await pipeline(url, count, (i) => ['UNLINK', keyAt(i)]);
+      }
+    },
+  };
+}
+
+function syntheticSession() {
+  return {
+    cookie: {
+      originalMaxAge: null,
+      expires: null,
+      secure: false,
+      httpOnly: true,
+      path: '/',
+      sameSite: 'lax',
+    },
+    auth: { rotatedAt: Date.now() },
+    csrfToken: crypto.randomBytes(32).toString('base64url'),
+  };
+}
+
+/** A CPU profile of each app under the same load, and its top self-time entries. */
+async function profileApps(apps, names, sessions, keepSession) {
+  const dir = path.join(RESULTS_DIR, 'profiles');
+  fs.mkdirSync(dir, { recursive: true });
+  const out = {};
+  for (const name of names) {
+    await keepSession(name);
+    const file = path.join(dir, `${name}.cpuprofile`);
+    await apps[name].request({ type: 'profile-start', intervalUs: 200 }, 'profile-started');
+    const { requests } = await load(apps[name].url, '/auth/me', sessions[name], {
+      connections: config.connections,
+      seconds: config.roundSeconds,
+    });
+    await apps[name].request({ type: 'profile-stop', file }, 'profile-stopped');
+    out[name] = summarizeProfile(file, requests, 15);
+    log(`profiled ${name}: ${path.relative(ROOT, file)}`);
+  }
+  out.sampleOverBaselineHelmet = diffProfiles(out.sample, out.baselineHelmet, 15);
+  return out;
+}
+
+function memoryStoreBench() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        path.join(__dirname, 'memory-store.js'),
+        MEMORY_STORE_JS,
+        String(config.memorySessions),
+        String(config.memorySessions),
+        String(Math.round(config.memorySessions * 1.5)),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`memory-store bench failed (${code}): ${stderr}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop()));
+    });
+  });
+}
+
+function describeMachine(redisVersion) {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const match = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (match) cpu = match[1].trim();
+  } catch {
+    // not Linux
+  }
+  return {
+    cpu,
+    cores: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    redis: redisVersion,
+  };
+}
+
+function ensureBuilt() {
+  const missing = !fs.existsSync(SAMPLE_MAIN) || !fs.existsSync(MEMORY_STORE_JS);
+  if (!missing && process.env.BENCH_BUILD !== '1') {
+    const built = fs.statSync(SAMPLE_MAIN).mtimeMs;
+    const newer = newestSource([
+      path.join(ROOT, 'libs/session/src'),
+      path.join(ROOT, 'apps/sample/src'),
+    ]);
+    if (newer > built)
+      log('warning: sources changed since the last build; run `npm run build` first');
+    return;
+  }
+  log('building (npm run build)');
+  const result = spawnSync('npm', ['run', 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    timeout: 300_000,
+  });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+function newestSource(dirs) {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+        newest = Math.max(newest, fs.statSync(full).mtimeMs);
+      }
+    }
+  };
+  for (const dir of dirs) if (fs.existsSync(dir)) walk(dir);
+  return newest;
+}
+
+async function runCleanups() {
+  while (cleanups.length) {
+    const cleanup = cleanups.pop();
+    await withTimeout(Promise.resolve().then(cleanup), 10_000, 'cleanup').catch(() => {});
+  }
+}
+
+let shuttingDown = false;
+function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  runCleanups().finally(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(130));
+process.on('SIGTERM', () => shutdown(143));
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[bench] failed: ${err && err.stack ? err.stack : err}`);
+    shutdown(1);
+  },
+);
