@@ -36,10 +36,8 @@ export class AppModule {
         SessionModule.forRootAsync({
           isGlobal: true,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
-            ...sessionOptionsFromEnv((name) => config.get<string>(name)),
-            exclude: ['health', 'docs', 'docs/{*path}'],
-          }),
+          useFactory: (config: ConfigService) =>
+            sessionOptionsFromEnv((name) => config.get<string>(name)),
         }),
         UsersModule,
         AuthModule,

@@ -12,8 +12,11 @@ import { sessionOf } from './request-session';
 import { MergingStore } from './stores/merging.store';
 import { SessionErrors } from './errors';
 
+/** Reads leave their (rare, best-effort) session changes to express-session's own save. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Saves a session the handler changed before the response goes out, so that a store failure is
+ * Saves a session a state-changing handler changed before the response goes out, so that a store failure is
  * answered with 503 SESSION_STORE_UNAVAILABLE instead of a success whose change was lost
  * (express-session saves after the status line is written). Registered globally by the module;
  * express-session then finds nothing left to save.
@@ -27,6 +30,7 @@ export class SessionCommitInterceptor implements NestInterceptor {
       return next.handle();
     }
     const request = context.switchToHttp().getRequest<Request>();
+    if (READ_METHODS.has(request.method)) return next.handle();
     return next.handle().pipe(mergeMap((value) => from(this.commit(request).then(() => value))));
   }
 

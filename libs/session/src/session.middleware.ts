@@ -5,10 +5,12 @@ import { InjectSessionOptions, InjectSessionStore } from './session.constants';
 import type { ResolvedSessionOptions } from './session.options';
 import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
+import { SessionSecurity } from './security/session-security.service';
 
 /**
- * @internal express-session, applied by SessionModule. A store failure becomes a 503
- * SESSION_STORE_UNAVAILABLE instead of a request without a session.
+ * @internal express-session, applied by SessionModule, followed by the security checks of the
+ * loaded session. A store failure becomes a 503 SESSION_STORE_UNAVAILABLE instead of a request
+ * without a session.
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
@@ -19,6 +21,7 @@ export class SessionMiddleware implements NestMiddleware {
   constructor(
     @InjectSessionOptions() options: ResolvedSessionOptions,
     @InjectSessionStore() store: Store,
+    private readonly security: SessionSecurity,
   ) {
     this.handler = session({
       secret: options.secret,
@@ -54,7 +57,9 @@ export class SessionMiddleware implements NestMiddleware {
         if (req.session?.user) res.setHeader('Cache-Control', 'no-store');
         resolve();
       });
-    }).then(() => next());
+    })
+      .then(() => this.security.inspect(req))
+      .then(() => next());
   }
 }
 

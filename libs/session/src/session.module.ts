@@ -19,7 +19,7 @@ import { SessionStoreHost } from './stores/session-store.host';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
 import { SessionCommitInterceptor } from './session-commit.interceptor';
-import { SessionSecurityMiddleware } from './security/session-security.middleware';
+import { SessionSecurity } from './security/session-security.service';
 import { SessionRegistry } from './registry/session-registry.service';
 import { SESSION_REGISTRY_BACKEND } from './registry/session-registry.backend';
 import { createRegistryBackend } from './registry/registry-backend.factory';
@@ -49,7 +49,7 @@ const providers: Provider[] = [
     useFactory: (host: SessionStoreHost) => host.redisClient,
   },
   SessionMiddleware,
-  SessionSecurityMiddleware,
+  SessionSecurity,
   { provide: APP_INTERCEPTOR, useClass: SessionCommitInterceptor },
   SessionService,
   SessionRegistry,
@@ -98,7 +98,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(SessionMiddleware, SessionSecurityMiddleware)
+      .apply(SessionMiddleware)
       .exclude(...this.options.exclude)
       .forRoutes(...this.options.forRoutes);
   }

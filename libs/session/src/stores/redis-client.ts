@@ -21,22 +21,20 @@ export function maskRedisUrl(url: string): string {
 
 export interface CreateRedisClientOptions {
   connectTimeout: number;
-  commandTimeout: number;
   logger: Logger;
 }
 
 /**
- * Creates and connects a client that fails fast while Redis is away (no offline queue, a command
- * timeout) and reconnects by itself with a capped backoff.
+ * Creates and connects a client that fails fast while Redis is away (no offline queue; the store
+ * puts its own timeout on each command) and reconnects by itself with a capped backoff.
  */
 export async function connectRedisClient(
   url: string,
-  { connectTimeout, commandTimeout, logger }: CreateRedisClientOptions,
+  { connectTimeout, logger }: CreateRedisClientOptions,
 ): Promise<RedisClientType> {
   const client: RedisClientType = createClient({
     url,
     disableOfflineQueue: true,
-    commandOptions: { timeout: commandTimeout },
     socket: {
       connectTimeout,
       reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000),

@@ -47,7 +47,6 @@ export class SessionStoreHost implements OnApplicationShutdown {
       config.client ??
       (await connectRedisClient(config.url as string, {
         connectTimeout: config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS,
-        commandTimeout: config.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_MS,
         logger: SessionStoreHost.logger,
       }));
     const store = new RedisSessionStore({

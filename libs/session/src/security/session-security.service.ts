@@ -1,5 +1,5 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { InjectSessionOptions } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import { SessionService } from '../session.service';
@@ -9,12 +9,12 @@ import { markSessionEnded } from './session-end';
 import { activityWindow, findViolation, isRotationDue } from './session-checks';
 
 /**
- * @internal Runs after express-session on authenticated sessions: ends a session past its idle or
- * absolute timeout or used from another IP / user agent (the guards then answer with the
+ * @internal Checks an authenticated session as soon as it is loaded: ends a session past its
+ * idle or absolute timeout or used from another IP / user agent (the guards then answer with the
  * reason), stamps activity at most once per window, and rotates the id when due.
  */
 @Injectable()
-export class SessionSecurityMiddleware implements NestMiddleware {
+export class SessionSecurity {
   private readonly window: number;
 
   constructor(
@@ -25,17 +25,17 @@ export class SessionSecurityMiddleware implements NestMiddleware {
     this.window = activityWindow(options);
   }
 
-  async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
+  async inspect(req: Request): Promise<void> {
     const session = sessionOf(req);
     const { user, auth } = session ?? {};
-    if (!session || !user || !auth) return next();
+    if (!session || !user || !auth) return;
     const now = Date.now();
     const facts = { now, ip: req.ip, userAgent: req.get('user-agent') ?? undefined };
     const violation = findViolation(auth, facts, this.options);
     if (violation) {
       await this.sessions.terminate(req, violation.reason);
       markSessionEnded(req, violation.error);
-      return next();
+      return;
     }
     if (now - auth.lastActivityAt >= this.window) {
       session.auth = { ...auth, lastActivityAt: now };
@@ -44,6 +44,5 @@ export class SessionSecurityMiddleware implements NestMiddleware {
     if (isRotationDue(auth, now, this.options)) {
       await this.sessions.rotate(req, { keepCsrfToken: true });
     }
-    next();
   }
 }
