@@ -6,11 +6,16 @@ import type { ResolvedSessionOptions } from './session.options';
 import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
 import { SessionSecurity } from './security/session-security.service';
+import { MergingStore } from './stores/merging.store';
+import { commitBeforeEnd } from './stores/commit-before-end';
+
+/** Reads leave their rare, best-effort session changes to express-session's own save. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * @internal express-session, applied by SessionModule, followed by the security checks of the
  * loaded session. A store failure becomes a 503 SESSION_STORE_UNAVAILABLE instead of a request
- * without a session.
+ * without a session, and a state-changing request's response waits until its session is saved.
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
@@ -20,7 +25,7 @@ export class SessionMiddleware implements NestMiddleware {
 
   constructor(
     @InjectSessionOptions() options: ResolvedSessionOptions,
-    @InjectSessionStore() store: Store,
+    @InjectSessionStore() private readonly store: Store,
     private readonly security: SessionSecurity,
   ) {
     this.handler = session({
@@ -55,11 +60,14 @@ export class SessionMiddleware implements NestMiddleware {
         }
         if (!req.session && !this.storeReady) return reject(SessionErrors.storeUnavailable());
         if (req.session?.user) res.setHeader('Cache-Control', 'no-store');
-        resolve();
+        if (this.store instanceof MergingStore && !READ_METHODS.has(req.method)) {
+          commitBeforeEnd(req, res, this.store);
+        }
+        const checking = this.security.inspect(req);
+        if (checking) checking.then(resolve, reject);
+        else resolve();
       });
-    })
-      .then(() => this.security.inspect(req))
-      .then(() => next());
+    }).then(() => next());
   }
 }
 

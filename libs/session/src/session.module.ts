@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ConfigurableSessionModule, RAW_SESSION_OPTIONS } from './session.module-definition';
 import { SESSION_OPTIONS, SESSION_REDIS_CLIENT, SESSION_STORE } from './session.constants';
 import {
@@ -18,7 +18,6 @@ import { validateSessionOptions } from './session-options.validation';
 import { SessionStoreHost } from './stores/session-store.host';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
-import { SessionCommitInterceptor } from './session-commit.interceptor';
 import { SessionSecurity } from './security/session-security.service';
 import { SessionRegistry } from './registry/session-registry.service';
 import { SESSION_REGISTRY_BACKEND } from './registry/session-registry.backend';
@@ -50,7 +49,6 @@ const providers: Provider[] = [
   },
   SessionMiddleware,
   SessionSecurity,
-  { provide: APP_INTERCEPTOR, useClass: SessionCommitInterceptor },
   SessionService,
   SessionRegistry,
   {

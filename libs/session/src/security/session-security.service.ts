@@ -25,24 +25,26 @@ export class SessionSecurity {
     this.window = activityWindow(options);
   }
 
-  async inspect(req: Request): Promise<void> {
+  /** Resolves when a check had to write (end, rotate); undefined when there was nothing to do. */
+  inspect(req: Request): Promise<void> | undefined {
     const session = sessionOf(req);
     const { user, auth } = session ?? {};
-    if (!session || !user || !auth) return;
+    if (!session || !user || !auth) return undefined;
     const now = Date.now();
     const facts = { now, ip: req.ip, userAgent: req.get('user-agent') ?? undefined };
     const violation = findViolation(auth, facts, this.options);
     if (violation) {
-      await this.sessions.terminate(req, violation.reason);
-      markSessionEnded(req, violation.error);
-      return;
+      return this.sessions
+        .terminate(req, violation.reason)
+        .then(() => markSessionEnded(req, violation.error));
     }
     if (now - auth.lastActivityAt >= this.window) {
       session.auth = { ...auth, lastActivityAt: now };
       void this.events.emit('activity', { request: req, user, auth: session.auth, at: now });
     }
     if (isRotationDue(auth, now, this.options)) {
-      await this.sessions.rotate(req, { keepCsrfToken: true });
+      return this.sessions.rotate(req, { keepCsrfToken: true });
     }
+    return undefined;
   }
 }
