@@ -8,10 +8,11 @@ export interface SessionViolation {
   error: SessionHttpException;
 }
 
+/** What a check may ask of the request; `ip` and `userAgent` are read only when bound. */
 export interface RequestFacts {
   now: number;
-  ip: string | undefined;
-  userAgent: string | undefined;
+  ip(): string | undefined;
+  userAgent(): string | undefined;
 }
 
 /** Why an authenticated session may not be used for this request, if it may not. */
@@ -27,10 +28,10 @@ export function findViolation(
   if (idleTimeout !== false && facts.now - auth.lastActivityAt > idleTimeout) {
     return { reason: 'timeout', error: SessionErrors.sessionTimeout() };
   }
-  if (options.bindIp && auth.ip !== facts.ip) {
+  if (options.bindIp && auth.ip !== facts.ip()) {
     return { reason: 'binding', error: SessionErrors.ipMismatch() };
   }
-  if (options.bindUserAgent && auth.userAgent !== facts.userAgent) {
+  if (options.bindUserAgent && auth.userAgent !== facts.userAgent()) {
     return { reason: 'binding', error: SessionErrors.userAgentMismatch() };
   }
   return undefined;

@@ -31,7 +31,7 @@ export class SessionSecurity {
     const { user, auth } = session ?? {};
     if (!session || !user || !auth) return undefined;
     const now = Date.now();
-    const facts = { now, ip: req.ip, userAgent: req.get('user-agent') ?? undefined };
+    const facts = { now, ip: () => req.ip, userAgent: () => req.get('user-agent') ?? undefined };
     const violation = findViolation(auth, facts, this.options);
     if (violation) {
       return this.sessions
