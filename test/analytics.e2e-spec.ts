@@ -194,7 +194,7 @@ describe('session analytics in Redis', () => {
     const second = await logIn(app, 'alice@example.com');
     await logOut(second);
 
-    const keys = (await redis.keys(`${prefix}{analytics}:*`)).sort();
+    const keys = (await redis.keys(`nsk:${prefix}{analytics}:*`)).sort();
     const day = today();
     expect(keys).toEqual(
       [
@@ -205,7 +205,7 @@ describe('session analytics in Redis', () => {
         `day:${day}:started`,
         `day:${day}:users`,
       ]
-        .map((name) => `${prefix}{analytics}:${name}`)
+        .map((name) => `nsk:${prefix}{analytics}:${name}`)
         .sort(),
     );
     const thirtyOneDays = 31 * 24 * 3600;
@@ -215,12 +215,12 @@ describe('session analytics in Redis', () => {
       expect(ttl).toBeLessThanOrEqual(thirtyOneDays);
     }
 
-    const usersKey = `${prefix}{analytics}:day:${day}:users`;
+    const usersKey = `nsk:${prefix}{analytics}:day:${day}:users`;
     expect(await redis.type(usersKey)).toBe('string');
     expect((await redis.get(usersKey))?.startsWith('HYLL')).toBe(true);
     expect(await redis.pfCount(usersKey)).toBe(2);
 
-    const members = await redis.zRange(`${prefix}{analytics}:active`, 0, -1);
+    const members = await redis.zRange(`nsk:${prefix}{analytics}:active`, 0, -1);
     expect(members).toHaveLength(1);
     for (const sid of [first.sessionId, second.sessionId]) {
       expect(members.join()).not.toContain(sid);

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { SESSION_REDIS_CLIENT, type RedisClientLike } from 'nest-session-kit';
+import type { Store } from 'express-session';
+import {
+  RedisSessionStore,
+  SESSION_REDIS_CLIENT,
+  SESSION_STORE,
+  type RedisClientLike,
+} from 'nest-session-kit';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -20,10 +25,10 @@ import { RedisAuthStateStore } from './state/redis-auth-state.store';
     TotpVerifier,
     {
       provide: AUTH_STATE_STORE,
-      inject: [SESSION_REDIS_CLIENT, ConfigService],
-      useFactory: (redis: RedisClientLike | null, config: ConfigService) =>
-        redis
-          ? new RedisAuthStateStore(redis, config.get<string>('SESSION_PREFIX') ?? 'sess:')
+      inject: [SESSION_REDIS_CLIENT, SESSION_STORE],
+      useFactory: (redis: RedisClientLike | null, store: Store) =>
+        redis && store instanceof RedisSessionStore
+          ? new RedisAuthStateStore(redis, `${store.metaPrefix}auth:`)
           : new MemoryAuthStateStore(),
     },
   ],

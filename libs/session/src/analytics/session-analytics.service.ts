@@ -38,7 +38,7 @@ export class SessionAnalytics implements OnModuleDestroy {
       options.idleTimeout === false ? DEFAULT_IDLE_TIMEOUT_MS : options.idleTimeout;
     this.backend =
       store instanceof RedisSessionStore
-        ? new RedisAnalyticsBackend(store.commands, store.prefix, activeWindowMs, utcDayOf)
+        ? new RedisAnalyticsBackend(store.commands, store.metaPrefix, activeWindowMs, utcDayOf)
         : new MemoryAnalyticsBackend(activeWindowMs, utcDayOf);
     this.unsubscribe = [
       events.on('login', ({ request, user, auth }) =>

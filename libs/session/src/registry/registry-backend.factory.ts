@@ -17,5 +17,9 @@ export function createRegistryBackend(
     options.absoluteTimeout === false
       ? THIRTY_DAYS_SECONDS
       : Math.ceil(options.absoluteTimeout / 1000);
-  return new RedisRegistryBackend(store.commands, store.prefix, lifetime + options.storeTtlSeconds);
+  return new RedisRegistryBackend(
+    store.commands,
+    store.metaPrefix,
+    lifetime + options.storeTtlSeconds,
+  );
 }

@@ -55,6 +55,14 @@ export class RedisSessionStore extends MergingStore {
     return this.options.prefix;
   }
 
+  /**
+   * Where the library keeps what is not a session (the per-user index, analytics): outside
+   * `prefix*`, so that connect-redis' scans (all, length, ids, clear) see sessions only.
+   */
+  get metaPrefix(): string {
+    return `nsk:${this.options.prefix}`;
+  }
+
   keyOf(sid: string): string {
     return this.options.prefix + sid;
   }

@@ -65,6 +65,6 @@ export class RedisAuthStateStore implements AuthStateStore {
 
   /** Emails, IPs and user ids are hashed: the keys hold no personal data. */
   private keyOf(key: string): string {
-    return `${this.prefix}auth:${createHash('sha256').update(key).digest('base64url')}`;
+    return `${this.prefix}${createHash('sha256').update(key).digest('base64url')}`;
   }
 }
