@@ -86,7 +86,7 @@ export interface SessionModuleOptions {
   allowInsecureCookie?: boolean;
   /** Allow the memory store in production. @default false */
   allowMemoryStore?: boolean;
-  /** Routes that get sessions. @default all routes */
+  /** Routes that get sessions. @default ['/'], which Nest mounts for every request */
   forRoutes?: (string | RouteInfo | Type<unknown>)[];
   /** Routes that get no session. @default none */
   exclude?: (string | RouteInfo)[];
@@ -172,7 +172,7 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
     production,
     allowInsecureCookie: options.allowInsecureCookie ?? false,
     allowMemoryStore: options.allowMemoryStore ?? false,
-    forRoutes: options.forRoutes ?? ['{*path}'],
+    forRoutes: options.forRoutes ?? ['/'],
     exclude: options.exclude ?? [],
     roleHierarchy: options.roleHierarchy ?? DEFAULT_ROLE_HIERARCHY,
     freshLoginMaxAge: options.freshLoginMaxAge ?? DEFAULT_FRESH_LOGIN_MS,
