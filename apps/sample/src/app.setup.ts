@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { parseJsonBodies, requireJsonBodies } from './common/request-body.middleware';
+import { jsonBodies } from './common/request-body.middleware';
 
 /**
  * Everything main.ts does to the app besides listening, shared with the e2e tests so they run
@@ -10,8 +10,7 @@ import { parseJsonBodies, requireJsonBodies } from './common/request-body.middle
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
   app.use(helmet());
-  app.use(requireJsonBodies);
-  app.use(...parseJsonBodies());
+  app.use(jsonBodies());
   app.enableShutdownHooks();
   setUpApiDocs(app);
   return app;

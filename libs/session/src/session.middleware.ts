@@ -38,6 +38,7 @@ export class SessionMiddleware implements NestMiddleware {
       rolling: options.rolling,
       unset: options.unset,
       ...(options.genid ? { genid: options.genid } : {}),
+      ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     });
     markGeneratedSessions(store);
     store.on('disconnect', () => (this.storeReady = false));

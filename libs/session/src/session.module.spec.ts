@@ -327,6 +327,31 @@ describe('SessionModule', () => {
       expect(await trustOf({})).toBe(false);
     });
 
+    it("passes proxy to express-session: a Secure cookie behind a proxy Express doesn't trust", async () => {
+      const cookieOf = async (proxy: boolean | undefined) => {
+        const moduleRef = await compile({
+          imports: [
+            SessionModule.forRoot({
+              secret: SECRET,
+              production: false,
+              proxy,
+              cookie: { secure: true },
+            }),
+          ],
+          controllers: [VisitsController],
+        });
+        const nest = moduleRef.createNestApplication({ logger: false });
+        await nest.init();
+        const res = await request(nest.getHttpServer() as Server)
+          .get('/visits')
+          .set('X-Forwarded-Proto', 'https');
+        await nest.close();
+        return res.headers['set-cookie'];
+      };
+      expect(String(await cookieOf(true))).toContain('Secure');
+      expect(await cookieOf(undefined)).toBeUndefined();
+    });
+
     it('honours exclude: an excluded route gets no session', async () => {
       const moduleRef = await compile({
         imports: [

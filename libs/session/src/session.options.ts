@@ -77,6 +77,8 @@ export interface SessionModuleOptions {
   rolling?: boolean;
   /** Trust the reverse proxy for secure cookies and client IPs (sets Express' `trust proxy`). @default false */
   trustProxy?: boolean | number | string;
+  /** express-session's own `proxy` switch for secure cookies; unset follows `trust proxy`. */
+  proxy?: boolean;
   /** @default 'keep' */
   unset?: 'destroy' | 'keep';
   genid?: (req: Request) => string;
@@ -117,7 +119,15 @@ export interface SessionModuleOptions {
 export interface ResolvedSessionOptions extends Required<
   Omit<
     SessionModuleOptions,
-    'secret' | 'cookie' | 'store' | 'genid' | 'forRoutes' | 'exclude' | 'csrf' | 'trustProxy'
+    | 'secret'
+    | 'cookie'
+    | 'store'
+    | 'genid'
+    | 'forRoutes'
+    | 'exclude'
+    | 'csrf'
+    | 'trustProxy'
+    | 'proxy'
   >
 > {
   secret: string[];
@@ -130,6 +140,7 @@ export interface ResolvedSessionOptions extends Required<
   /** Server-side lifetime of a session in seconds, slid on every read. */
   storeTtlSeconds: number;
   genid?: (req: Request) => string;
+  proxy?: boolean;
   forRoutes: (string | RouteInfo | Type<unknown>)[];
   exclude: (string | RouteInfo)[];
   csrf: Required<CsrfOptions>;
@@ -169,6 +180,7 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
     trustProxy: options.trustProxy ?? false,
     unset: options.unset ?? 'keep',
     genid: options.genid,
+    proxy: options.proxy,
     production,
     allowInsecureCookie: options.allowInsecureCookie ?? false,
     allowMemoryStore: options.allowMemoryStore ?? false,

@@ -9,44 +9,55 @@ function sendError(res: Response, statusCode: number, code: string, message: str
   res.status(statusCode).json({ statusCode, code, message, ...extra });
 }
 
-/** State-changing requests that carry a body must carry JSON: anything else gets 415. */
-export function requireJsonBodies(req: Request, res: Response, next: NextFunction): void {
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined ||
-    Number(req.headers['content-length'] ?? 0) > 0;
-  if (STATE_CHANGING.has(req.method) && hasBody && !req.is('application/json')) {
-    return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
-  }
-  next();
-}
-
-/** express.json with the body limit; its failures answer in the API's error shape. */
-export function parseJsonBodies(): RequestHandler[] {
+/**
+ * The app's body handling, in one middleware: requests without a body pass straight through;
+ * a state-changing request's body must be JSON (415 otherwise), at most BODY_LIMIT (413), well
+ * formed (400) and free of `__proto__`-like keys and deep nesting (400).
+ */
+export function jsonBodies(): RequestHandler {
   const parse = json({ limit: BODY_LIMIT, strict: true });
-  const onParseError = (
-    err: { type?: string; status?: number },
-    _req: Request,
-    res: Response,
-    next: NextFunction,
-  ) => {
-    if (err.type === 'entity.too.large') {
+  return (req, res, next) => {
+    if (!hasBody(req)) return next();
+    if (STATE_CHANGING.has(req.method) && !req.is('application/json')) {
       return sendError(
         res,
-        413,
-        'PAYLOAD_TOO_LARGE',
-        `Request bodies are limited to ${BODY_LIMIT}`,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Request bodies must be application/json',
       );
     }
-    if (err.type === 'entity.parse.failed')
-      return sendError(res, 400, 'INVALID_JSON', 'Malformed JSON body');
-    if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
-      return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
-    }
-    if (err.status && err.status < 500)
-      return sendError(res, err.status, 'BAD_REQUEST', 'Bad request body');
-    next(err);
+    parse(req, res, (err?: unknown) => {
+      if (err) return answerParseError(err as ParseError, res, next);
+      refuseForbiddenKeys(req, res, next);
+    });
   };
-  return [parse, onParseError as unknown as RequestHandler, refuseForbiddenKeys];
+}
+
+function hasBody(req: Request): boolean {
+  return (
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+  );
+}
+
+interface ParseError {
+  type?: string;
+  status?: number;
+}
+
+function answerParseError(err: ParseError, res: Response, next: NextFunction): void {
+  if (err.type === 'entity.too.large') {
+    return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT}`);
+  }
+  if (err.type === 'entity.parse.failed') {
+    return sendError(res, 400, 'INVALID_JSON', 'Malformed JSON body');
+  }
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+    return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+  }
+  if (err.status && err.status < 500) {
+    return sendError(res, err.status, 'BAD_REQUEST', 'Bad request body');
+  }
+  next(err);
 }
 
 const MAX_DEPTH = 32;
