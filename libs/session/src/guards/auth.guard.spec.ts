@@ -1,6 +1,4 @@
-import type { ExecutionContext, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { Request } from 'express';
 import { AuthGuard } from './auth.guard';
 import { Public } from '../decorators/access.decorators';
@@ -8,36 +6,10 @@ import { PublicMetadata } from '../session.metadata';
 import { markSessionEnded } from '../security/session-end';
 import { SessionErrors, SessionHttpException } from '../errors';
 import type { SessionPrincipal } from '../session.types';
-
-type Handler = (...args: never[]) => unknown;
-
-/** An HTTP ExecutionContext for `handler` of `cls`, carrying `request`. */
-function contextOf(request: Request, handler: Handler, cls: Type<unknown>): ExecutionContext {
-  return new ExecutionContextHost([request, {}, () => undefined], cls, handler);
-}
-
-function requestWith(session?: Record<string, unknown>): Request {
-  const headers: Record<string, string> = {};
-  return {
-    method: 'GET',
-    headers,
-    get: (name: string) => headers[name.toLowerCase()],
-    ...(session ? { session } : {}),
-  } as unknown as Request;
-}
+import { contextOf, requestWith, thrownBy } from './guard-context.spec-support';
 
 const signedIn = (user: Partial<SessionPrincipal> = {}) =>
   requestWith({ user: { id: 'u1', email: 'u@example.com', roles: ['user'], ...user } });
-
-function thrownBy(run: () => unknown): SessionHttpException {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SessionHttpException);
-    return err as SessionHttpException;
-  }
-  throw new Error('expected the guard to throw');
-}
 
 class PlainController {
   route() {}

@@ -1,6 +1,5 @@
-import type { ExecutionContext, Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { Request } from 'express';
 import { CsrfGuard } from './csrf.guard';
 import { SkipCsrf } from '../decorators/access.decorators';
@@ -8,12 +7,7 @@ import { SkipCsrfMetadata } from '../session.metadata';
 import { applySessionDefaults, type CsrfOptions } from '../session.options';
 import { markNewSession } from '../security/session-origin';
 import { SessionHttpException } from '../errors';
-
-type Handler = (...args: never[]) => unknown;
-
-function contextOf(request: Request, handler: Handler, cls: Type<unknown>): ExecutionContext {
-  return new ExecutionContextHost([request, {}, () => undefined], cls, handler);
-}
+import { contextOf, thrownBy, type Handler } from './guard-context.spec-support';
 
 const TOKEN = 'kq2-4bI5m0W1n3n8tQ9wYh0jVfP6cZ0aX1sD2fG3hJ4';
 
@@ -39,16 +33,6 @@ function fakeRequest({ method = 'POST', protocol = 'http', headers = {}, session
 
 const liveSession = (headers: Record<string, string> = {}, method = 'POST') =>
   fakeRequest({ method, headers, session: { csrfToken: TOKEN } });
-
-function thrownBy(run: () => unknown): SessionHttpException {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SessionHttpException);
-    return err as SessionHttpException;
-  }
-  throw new Error('expected the guard to throw');
-}
 
 class FormsController {
   submit() {}

@@ -1,18 +1,12 @@
-import type { ExecutionContext, Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { Request } from 'express';
 import { FreshLoginGuard } from './fresh-login.guard';
 import { RequireFreshLogin } from '../decorators/access.decorators';
 import { applySessionDefaults, DEFAULT_FRESH_LOGIN_MS } from '../session.options';
 import { markSessionEnded } from '../security/session-end';
 import { SessionErrors, SessionHttpException } from '../errors';
-
-type Handler = (...args: never[]) => unknown;
-
-function contextOf(request: Request, handler: Handler, cls: Type<unknown>): ExecutionContext {
-  return new ExecutionContextHost([request, {}, () => undefined], cls, handler);
-}
+import { contextOf, thrownBy, type Handler } from './guard-context.spec-support';
 
 const NOW = 1_700_000_000_000;
 
@@ -32,16 +26,6 @@ const loggedIn = (age: number) =>
     user: { id: 'u1', roles: ['user'] },
     auth: { createdAt: NOW - age, authenticatedAt: NOW - age, lastActivityAt: NOW },
   });
-
-function thrownBy(run: () => unknown): SessionHttpException {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SessionHttpException);
-    return err as SessionHttpException;
-  }
-  throw new Error('expected the guard to throw');
-}
 
 class FixedClockGuard extends FreshLoginGuard {
   protected override now(): number {

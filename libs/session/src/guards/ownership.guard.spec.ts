@@ -1,7 +1,6 @@
 import { jest } from '@jest/globals';
-import { Injectable, type ExecutionContext, type Type } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test } from '@nestjs/testing';
 import type { Request } from 'express';
 import { OwnershipGuard } from './ownership.guard';
@@ -10,12 +9,7 @@ import { OwnedBy } from '../decorators/access.decorators';
 import { applySessionDefaults, type SessionModuleOptions } from '../session.options';
 import { SESSION_OPTIONS } from '../session.constants';
 import { SessionHttpException } from '../errors';
-
-type Handler = (...args: never[]) => unknown;
-
-function contextOf(request: Request, handler: Handler, cls: Type<unknown>): ExecutionContext {
-  return new ExecutionContextHost([request, {}, () => undefined], cls, handler);
-}
+import { contextOf, type Handler } from './guard-context.spec-support';
 
 function requestFor(id: string, user?: { id: string; roles: string[] }): Request {
   const headers: Record<string, string> = {};

@@ -1,6 +1,5 @@
-import type { ExecutionContext, Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { Request } from 'express';
 import { RolesGuard } from './roles.guard';
 import { Roles } from '../decorators/access.decorators';
@@ -8,35 +7,10 @@ import { applySessionDefaults, type SessionModuleOptions } from '../session.opti
 import { markSessionEnded } from '../security/session-end';
 import { SessionErrors, SessionHttpException } from '../errors';
 import type { SessionPrincipal } from '../session.types';
-
-type Handler = (...args: never[]) => unknown;
-
-function contextOf(request: Request, handler: Handler, cls: Type<unknown>): ExecutionContext {
-  return new ExecutionContextHost([request, {}, () => undefined], cls, handler);
-}
-
-function requestWith(session?: Record<string, unknown>): Request {
-  const headers: Record<string, string> = {};
-  return {
-    method: 'GET',
-    headers,
-    get: (name: string) => headers[name.toLowerCase()],
-    ...(session ? { session } : {}),
-  } as unknown as Request;
-}
+import { contextOf, requestWith, thrownBy, type Handler } from './guard-context.spec-support';
 
 const withRoles = (...roles: string[]) =>
   requestWith({ user: { id: 'u1', roles } satisfies SessionPrincipal });
-
-function thrownBy(run: () => unknown): SessionHttpException {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SessionHttpException);
-    return err as SessionHttpException;
-  }
-  throw new Error('expected the guard to throw');
-}
 
 function guardWith(options: Partial<SessionModuleOptions> = {}): RolesGuard {
   return new RolesGuard(new Reflector(), applySessionDefaults({ secret: 's', ...options }));
