@@ -8,23 +8,14 @@ import {
   STORES,
   TEST_SECRET,
   type TestApp,
+  cookieOf,
+  setCookiesOf,
 } from './support/app-factory';
 
 const CSRF = 'x-csrf-token';
 const USER = 'user@example.com';
 const LOGIN = { email: USER, password: PASSWORDS[USER] };
 const ERROR_KEYS = ['statusCode', 'code', 'message', 'errors'];
-
-function setCookiesOf(res: Response): string[] {
-  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-}
-
-/** The `name=value` part of the response's session cookie, to replay as a Cookie header. */
-function cookieOf(res: Response): string {
-  const cookie = setCookiesOf(res).find((c) => c.startsWith('sid='));
-  if (!cookie) throw new Error('no session cookie in the response');
-  return cookie.split(';')[0];
-}
 
 /** A session cookie for `sid` signed the way express-session signs (cookie-signature). */
 function signedCookie(sid: string, secret = TEST_SECRET): string {

@@ -7,6 +7,8 @@ import {
   signIn,
   STORES,
   type TestApp,
+  cookieOf,
+  setCookiesOf,
 } from './support/app-factory';
 
 const CSRF = 'x-csrf-token';
@@ -17,17 +19,6 @@ const error = (statusCode: number, code: string) => ({
   code,
   message: expect.any(String),
 });
-
-function setCookiesOf(res: Response): string[] {
-  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-}
-
-/** The `name=value` part of the response's session cookie, to replay as a Cookie header. */
-function cookieOf(res: Response): string {
-  const cookie = setCookiesOf(res).find((c) => c.startsWith('sid='));
-  if (!cookie) throw new Error('no session cookie in the response');
-  return cookie.split(';')[0];
-}
 
 /** No stack, no file path: only the documented fields of the error shape. */
 function expectCleanError(res: Response, statusCode: number): void {

@@ -9,6 +9,7 @@ import {
   signIn,
   STORES,
   type TestApp,
+  cookieOf,
 } from './support/app-factory';
 
 const CSRF = 'x-csrf-token';
@@ -38,17 +39,6 @@ function wrongCode(): string {
     code = String(candidate).padStart(6, '0');
   } while (near.has(code));
   return code;
-}
-
-function setCookiesOf(res: Response): string[] {
-  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-}
-
-/** The `name=value` part of the response's session cookie, to replay as a Cookie header. */
-function cookieOf(res: Response): string {
-  const cookie = setCookiesOf(res).find((c) => c.startsWith('sid='));
-  if (!cookie) throw new Error('no session cookie in the response');
-  return cookie.split(';')[0];
 }
 
 interface Pending {

@@ -1,4 +1,5 @@
 import {
+  cookieOf,
   createTestApp,
   csrfTokenOf,
   PASSWORDS,
@@ -8,11 +9,6 @@ import {
   type TestApp,
 } from './support/app-factory';
 import { sleep } from './support/timing';
-
-function cookieOf(res: { headers: Record<string, unknown> }): string {
-  const cookies = res.headers['set-cookie'] as string[];
-  return cookies[0].split(';')[0];
-}
 
 describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
   describe('with default settings', () => {

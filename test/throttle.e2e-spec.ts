@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import type { SampleEnv } from '../apps/sample/src/app.module';
 import { createTestApp, PASSWORDS, redisEnv, STORES, type TestApp } from './support/app-factory';
+import { sleep } from './support/timing';
 
 const USER = 'user@example.com';
 const ALICE = 'alice@example.com';
@@ -16,8 +17,6 @@ const ACCOUNT_LIMITS: SampleEnv = {
 };
 /** Per IP: 4 failures from one client; the per-account limit stays out of the way. */
 const IP_LIMITS: SampleEnv = { LOGIN_MAX_ATTEMPTS: '1000', LOGIN_IP_MAX_FAILURES: '4' };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A login from a fresh client (no cookie, so no CSRF token is due). */
 function login(app: TestApp, email: string, password: string): Promise<Response> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { AppModule, type SampleEnv } from '../../apps/sample/src/app.module';
 import { configureApp } from '../../apps/sample/src/app.setup';
 
@@ -95,4 +95,16 @@ export function sessionIdFrom(
     if (match) return decodeURIComponent(match[1]);
   }
   return undefined;
+}
+
+/** The Set-Cookie headers of a response. */
+export function setCookiesOf(res: Response): string[] {
+  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+}
+
+/** The `name=value` part of the response's session cookie, to replay as a Cookie header. */
+export function cookieOf(res: Response): string {
+  const cookie = setCookiesOf(res).find((c) => c.startsWith('sid='));
+  if (!cookie) throw new Error('no session cookie in the response');
+  return cookie.split(';')[0];
 }
