@@ -34,10 +34,14 @@ const MEMORY_STORE_JS = path.join(
   'dist/apps/sample/libs/session/src/stores/memory-session.store.js',
 );
 const BASELINE_MAIN = path.join(__dirname, 'baseline/main.js');
+const LIBRARY_ONLY_MAIN = path.join(__dirname, 'library-only/main.js');
 const RESULTS_DIR = path.join(__dirname, 'results');
 const SAMPLE_PREFIX = 'sess:';
-/** The sample, the hand-wired baseline, and the baseline with helmet() as the sample has. */
-const APPS = ['sample', 'baseline', 'baselineHelmet'];
+/**
+ * The sample, the hand-wired baseline, the baseline with helmet() as the sample has, and the
+ * baseline's app on the library instead of hand-wired sessions (what the library alone costs).
+ */
+const APPS = ['sample', 'baseline', 'baselineHelmet', 'libraryOnly'];
 
 const envInt = (name, fallback) => {
   const value = Number(process.env[name]);
@@ -87,6 +91,7 @@ async function main() {
     sample: { script: SAMPLE_MAIN, readyPath: '/health' },
     baseline: { script: BASELINE_MAIN },
     baselineHelmet: { script: BASELINE_MAIN, env: { BASELINE_HELMET: '1' } },
+    libraryOnly: { script: LIBRARY_ONLY_MAIN },
     sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', redisUrl: largeUrl },
   };
   const apps = {};
@@ -265,6 +270,7 @@ function summarize(small, scale, logins) {
     sample: stats(small.sample),
     baseline: stats(small.baseline),
     baselineHelmet: stats(small.baselineHelmet),
+    libraryOnly: stats(small.libraryOnly),
   };
   const atScale = { small: stats(scale.sample), large: stats(scale.sampleLarge) };
   const throughputRatio = paired(small, 'sample', 'baseline', rps);
@@ -277,6 +283,8 @@ function summarize(small, scale, logins) {
   const cpuRatio = paired(small, 'baseline', 'sample', cpu);
   const throughputRatioHelmet = paired(small, 'sample', 'baselineHelmet', rps);
   const cpuRatioHelmet = paired(small, 'baselineHelmet', 'sample', cpu);
+  const throughputRatioLibrary = paired(small, 'libraryOnly', 'baseline', rps);
+  const cpuRatioLibrary = paired(small, 'baseline', 'libraryOnly', cpu);
   const readFactor = paired(scale, 'sample', 'sampleLarge', rps);
   const cpuFactor = paired(scale, 'sampleLarge', 'sample', cpu);
   const loginFactor = logins.sampleLarge.median / logins.sample.median;
@@ -290,6 +298,8 @@ function summarize(small, scale, logins) {
     cpuRatio: round(cpuRatio, 3),
     throughputRatioHelmet: round(throughputRatioHelmet, 3),
     cpuRatioHelmet: round(cpuRatioHelmet, 3),
+    throughputRatioLibrary: round(throughputRatioLibrary, 3),
+    cpuRatioLibrary: round(cpuRatioLibrary, 3),
     targets: {
       throughput: {
         target: `sample/baseline >= ${TARGETS.throughputRatio}`,

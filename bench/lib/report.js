@@ -36,6 +36,7 @@ function tables(r) {
         readRow('sample (nest-session-kit)', read.sample),
         readRow('baseline (hand-wired)', read.baseline),
         readRow('baseline + helmet()', read.baselineHelmet),
+        readRow('library only (baseline app)', read.libraryOnly),
         [
           'sample / baseline',
           fmt(r.throughputRatio, 3),
@@ -53,6 +54,15 @@ function tables(r) {
           `${fmt(r.cpuRatioHelmet, 3)} (baseline / sample)`,
           '',
           'helmet on both sides',
+        ],
+        [
+          'library only / baseline',
+          fmt(r.throughputRatioLibrary, 3),
+          '',
+          '',
+          `${fmt(r.cpuRatioLibrary, 3)} (baseline / library)`,
+          '',
+          'the same app, sessions by the library',
         ],
       ],
     ],

@@ -122,9 +122,20 @@ export async function pingRedis(client: RedisClientLike): Promise<void> {
 }
 
 function withTimeout<T>(reply: Promise<T>, ms: number, command: string | undefined): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis ${command} timed out after ${ms} ms`)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Redis ${command} timed out after ${ms} ms`)),
+      ms,
+    );
+    reply.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
 }
