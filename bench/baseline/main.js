@@ -18,28 +18,17 @@
  * Environment: PORT, REDIS_URL, SESSION_SECRET, BASELINE_HELMET.
  */
 require('reflect-metadata');
-const {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Injectable,
-  Module,
-  Post,
-  Req,
-  UnauthorizedException,
-  UseGuards,
-} = require('@nestjs/common');
+const { Injectable, Module, UnauthorizedException } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const session = require('express-session');
 const { RedisStore } = require('connect-redis');
 const { createClient } = require('redis');
-const { Algorithm, hash, verify } = require('@node-rs/argon2');
-
-const DEMO_EMAIL = 'user@example.com';
-const DEMO_PASSWORD = 'user-password-1';
-const DEMO_USER = { id: 'u1', email: DEMO_EMAIL, roles: ['user'] };
-let demoPasswordHash = '';
+const {
+  DEMO_USER,
+  decorateAuthController,
+  hashDemoPassword,
+  isDemoLogin,
+} = require('../lib/demo-auth');
 
 class SessionUserGuard {
   canActivate(context) {
@@ -55,12 +44,7 @@ const promisify = (run) =>
 
 class AuthController {
   async login(req, body) {
-    const ok =
-      body &&
-      body.email === DEMO_EMAIL &&
-      typeof body.password === 'string' &&
-      (await verify(demoPasswordHash, body.password));
-    if (!ok) throw new UnauthorizedException('Invalid email or password');
+    if (!(await isDemoLogin(body))) throw new UnauthorizedException('Invalid email or password');
     await promisify((cb) => req.session.regenerate(cb));
     req.session.user = DEMO_USER;
     await promisify((cb) => req.session.save(cb));
@@ -71,28 +55,13 @@ class AuthController {
     return { user: req.session.user };
   }
 }
-
-function decorateMethod(target, key, decorators) {
-  const descriptor = Object.getOwnPropertyDescriptor(target.prototype, key);
-  for (const decorate of decorators) decorate(target.prototype, key, descriptor);
-}
-decorateMethod(AuthController, 'login', [Post('login'), HttpCode(200)]);
-Req()(AuthController.prototype, 'login', 0);
-Body()(AuthController.prototype, 'login', 1);
-decorateMethod(AuthController, 'me', [Get('me'), UseGuards(SessionUserGuard)]);
-Req()(AuthController.prototype, 'me', 0);
-Controller('auth')(AuthController);
+decorateAuthController(AuthController, SessionUserGuard);
 
 class AppModule {}
 Module({ controllers: [AuthController] })(AppModule);
 
 async function bootstrap() {
-  demoPasswordHash = await hash(DEMO_PASSWORD, {
-    algorithm: Algorithm.Argon2id,
-    memoryCost: 19456,
-    timeCost: 2,
-    parallelism: 1,
-  });
+  await hashDemoPassword();
   const client = createClient({ url: process.env.REDIS_URL });
   client.on('error', (err) => process.stderr.write(`redis: ${err.message}\n`));
   await client.connect();

@@ -11,25 +11,15 @@
  */
 require('reflect-metadata');
 const path = require('node:path');
-const {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Module,
-  Post,
-  Req,
-  UnauthorizedException,
-  UseGuards,
-} = require('@nestjs/common');
+const { Module, UnauthorizedException } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { Algorithm, hash, verify } = require('@node-rs/argon2');
+const {
+  DEMO_USER,
+  decorateAuthController,
+  hashDemoPassword,
+  isDemoLogin,
+} = require('../lib/demo-auth');
 const kit = require(path.join(__dirname, '../../dist/libs/session/index.js'));
-
-const DEMO_EMAIL = 'user@example.com';
-const DEMO_PASSWORD = 'user-password-1';
-const DEMO_USER = { id: 'u1', email: DEMO_EMAIL, roles: ['user'] };
-let demoPasswordHash = '';
 
 class AuthController {
   constructor(sessions) {
@@ -37,12 +27,7 @@ class AuthController {
   }
 
   async login(req, body) {
-    const ok =
-      body &&
-      body.email === DEMO_EMAIL &&
-      typeof body.password === 'string' &&
-      (await verify(demoPasswordHash, body.password));
-    if (!ok) throw new UnauthorizedException('Invalid email or password');
+    if (!(await isDemoLogin(body))) throw new UnauthorizedException('Invalid email or password');
     await this.sessions.login(req, DEMO_USER);
     return { user: DEMO_USER };
   }
@@ -51,18 +36,8 @@ class AuthController {
     return { user: req.session.user };
   }
 }
-
-function decorateMethod(target, key, decorators) {
-  const descriptor = Object.getOwnPropertyDescriptor(target.prototype, key);
-  for (const decorate of decorators) decorate(target.prototype, key, descriptor);
-}
-decorateMethod(AuthController, 'login', [Post('login'), HttpCode(200)]);
-Req()(AuthController.prototype, 'login', 0);
-Body()(AuthController.prototype, 'login', 1);
-decorateMethod(AuthController, 'me', [Get('me'), UseGuards(kit.AuthGuard)]);
-Req()(AuthController.prototype, 'me', 0);
 Reflect.defineMetadata('design:paramtypes', [kit.SessionService], AuthController);
-Controller('auth')(AuthController);
+decorateAuthController(AuthController, kit.AuthGuard);
 
 class AppModule {}
 Module({
@@ -77,12 +52,7 @@ Module({
 })(AppModule);
 
 async function bootstrap() {
-  demoPasswordHash = await hash(DEMO_PASSWORD, {
-    algorithm: Algorithm.Argon2id,
-    memoryCost: 19456,
-    timeCost: 2,
-    parallelism: 1,
-  });
+  await hashDemoPassword();
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
   await app.listen(Number(process.env.PORT || 3002), '127.0.0.1');
 }
