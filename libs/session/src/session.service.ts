@@ -41,12 +41,10 @@ export class SessionService {
    * the principal at `session.user`, login metadata at `session.auth`, saved before it resolves.
    */
   async login(req: Request, user: SessionPrincipal, options: LoginOptions = {}): Promise<void> {
-    const kept = this.pick(req, options.carry ?? []);
     const previous = this.endedIdentity(req);
-    await this.regenerate(req);
+    await this.regenerate(req, options.carry);
     if (previous?.handle) await this.registry.forget(previous.userId, previous.handle);
     const session = sessionOf(req);
-    for (const [key, value] of kept) (session as unknown as Record<string, unknown>)[key] = value;
     const now = Date.now();
     const principal = { id: user.id, email: user.email, roles: [...user.roles] };
     session.user = principal;
@@ -117,11 +115,9 @@ export class SessionService {
    * (periodic rotation keeps it, so that a client's next write does not fail).
    */
   async rotate(req: Request, { keepCsrfToken = false } = {}): Promise<void> {
-    const data = this.pick(req, Object.keys(sessionOf(req)));
     const maxAge = sessionOf(req).cookie.originalMaxAge;
-    await this.regenerate(req);
+    await this.regenerate(req, Object.keys(sessionOf(req)));
     const session = sessionOf(req);
-    for (const [key, value] of data) (session as unknown as Record<string, unknown>)[key] = value;
     if (maxAge !== null && maxAge !== undefined) session.cookie.maxAge = maxAge;
     if (session.auth) session.auth = { ...session.auth, rotatedAt: Date.now() };
     if (!keepCsrfToken) this.issueCsrfToken(session);
@@ -129,9 +125,12 @@ export class SessionService {
     await this.recordInRegistry(req);
   }
 
-  /** A new, empty session under a new id; the old one is destroyed. */
-  regenerate(req: Request): Promise<void> {
-    return promisify((cb) => sessionOf(req).regenerate(cb));
+  /** A new session under a new id, keeping only the `keep` keys; the old one is destroyed. */
+  async regenerate(req: Request, keep: string[] = []): Promise<void> {
+    const kept = this.pick(req, keep);
+    await promisify((cb) => sessionOf(req).regenerate(cb));
+    const session = sessionOf(req) as unknown as Record<string, unknown>;
+    for (const [key, value] of kept) session[key] = value;
   }
 
   save(req: Request): Promise<void> {

@@ -66,13 +66,7 @@ export class AuthService {
 
   /** The password is right but a second factor is due: a new session id, not yet signed in. */
   private async beginMfa(req: Request, user: PublicUser): Promise<LoginResult> {
-    const carried = CARRIED_AT_LOGIN.filter((key) => key in req.session).map(
-      (key) => [key, (req.session as unknown as Record<string, unknown>)[key]] as const,
-    );
-    await this.sessions.regenerate(req);
-    for (const [key, value] of carried) {
-      (req.session as unknown as Record<string, unknown>)[key] = value;
-    }
+    await this.sessions.regenerate(req, CARRIED_AT_LOGIN);
     req.session.mfaPending = {
       id: randomBytes(16).toString('base64url'),
       userId: user.id,
