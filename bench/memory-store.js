@@ -9,6 +9,7 @@
  * Usage: node --expose-gc bench/memory-store.js <compiled store .js> <max> <fill> <overfill>
  */
 const crypto = require('node:crypto');
+const { storedSessionCookie } = require('./lib/session-cookie');
 
 const [storePath, maxArg, fillArg, overfillArg] = process.argv.slice(2);
 const max = Number(maxArg);
@@ -18,14 +19,7 @@ const overfill = Number(overfillArg);
 function sessionFor(i) {
   const now = Date.now();
   return {
-    cookie: {
-      originalMaxAge: null,
-      expires: null,
-      secure: false,
-      httpOnly: true,
-      path: '/',
-      sameSite: 'lax',
-    },
+    cookie: storedSessionCookie(),
     user: { id: `u-${i}`, email: `user${i}@example.com`, roles: ['user'] },
     auth: {
       createdAt: now,

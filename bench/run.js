@@ -19,6 +19,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
+const { storedSessionCookie } = require('./lib/session-cookie');
 const { spawnSync, spawn } = require('node:child_process');
 const { openBenchRedis, commandStats, statsDelta, pipeline } = require('./lib/redis');
 const { startApp } = require('./lib/processes');
@@ -386,14 +387,7 @@ async function otherSessionWriter(redis, sampleCookie) {
 
 function syntheticSession() {
   return {
-    cookie: {
-      originalMaxAge: null,
-      expires: null,
-      secure: false,
-      httpOnly: true,
-      path: '/',
-      sameSite: 'lax',
-    },
+    cookie: storedSessionCookie(),
     auth: { rotatedAt: Date.now() },
     csrfToken: crypto.randomBytes(32).toString('base64url'),
   };

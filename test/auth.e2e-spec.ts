@@ -9,16 +9,13 @@ import {
   type TestApp,
   cookieOf,
   setCookiesOf,
+  errorBody,
 } from './support/app-factory';
 
 const CSRF = 'x-csrf-token';
 const USER = 'user@example.com';
 
-const error = (statusCode: number, code: string) => ({
-  statusCode,
-  code,
-  message: expect.any(String),
-});
+const error = errorBody;
 
 /** No stack, no file path: only the documented fields of the error shape. */
 function expectCleanError(res: Response, statusCode: number): void {

@@ -4,7 +4,6 @@ import {
   Controller,
   Get,
   HttpCode,
-  Module,
   Param,
   Post,
   Put,
@@ -12,7 +11,6 @@ import {
   Res,
   type INestApplication,
 } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Request, Response } from 'express';
 import { Cookie, type SessionData } from 'express-session';
 import { createCluster, type RedisClusterType } from 'redis';
@@ -22,14 +20,13 @@ import {
   RedisSessionStore,
   SessionAnalytics,
   SessionHealthService,
-  SessionModule,
   SessionRegistry,
   SessionService,
   type SessionModuleOptions,
 } from 'nest-session-kit';
-import { TEST_SECRET } from './support/app-factory';
 import { keysByMaster, PrivateRedisCluster } from './support/redis-cluster';
 import { sleep } from './support/timing';
+import { createLibraryApp } from './support/library-app';
 
 declare module 'express-session' {
   interface SessionData {
@@ -141,22 +138,9 @@ async function createApp(
   prefix: string,
   extra: Partial<SessionModuleOptions> = {},
 ): Promise<INestApplication> {
-  @Module({
-    imports: [
-      SessionModule.forRoot({
-        secret: TEST_SECRET,
-        store: { type: 'redis', client: cluster, prefix },
-        csrf: { enabled: false },
-        ...extra,
-      }),
-    ],
-    controllers: [ClusterController],
-  })
-  class ClusterAppModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [ClusterAppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  return app;
+  return createLibraryApp({ store: { type: 'redis', client: cluster, prefix }, ...extra }, [
+    ClusterController,
+  ]);
 }
 
 const newPrefix = () => `test:cluster:${randomUUID()}:`;

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Controller, Get, HttpCode, Module, Post, Req, Res } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import request from 'supertest';
-import {
-  SessionModule,
-  SessionRegistry,
-  SessionService,
-  type SessionStoreOption,
-} from 'nest-session-kit';
-import { REDIS_URL, TEST_SECRET } from './support/app-factory';
+import { SessionRegistry, SessionService, type SessionStoreOption } from 'nest-session-kit';
+import { REDIS_URL } from './support/app-factory';
 import { sleep } from './support/timing';
+import { createLibraryApp } from './support/library-app';
 
 declare module 'express-session' {
   interface SessionData {
@@ -62,18 +57,6 @@ class SlowController {
   }
 }
 
-async function createApp(store: SessionStoreOption): Promise<INestApplication> {
-  @Module({
-    imports: [SessionModule.forRoot({ secret: TEST_SECRET, store, csrf: { enabled: false } })],
-    controllers: [SlowController],
-  })
-  class RaceModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [RaceModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  return app;
-}
-
 const stores: [string, () => SessionStoreOption][] = [
   ['memory store', () => ({ type: 'memory' })],
   ['Redis store', () => ({ type: 'redis', url: REDIS_URL, prefix: `test:${randomUUID()}:` })],
@@ -82,7 +65,7 @@ const stores: [string, () => SessionStoreOption][] = [
 describe.each(stores)('a dead session stays dead on the %s', (_name, store) => {
   let app: INestApplication;
   beforeEach(async () => {
-    app = await createApp(store());
+    app = await createLibraryApp({ store: store() }, [SlowController]);
     gate = new Gate();
   });
   afterEach(() => app.close());

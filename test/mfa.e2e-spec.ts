@@ -10,17 +10,14 @@ import {
   STORES,
   type TestApp,
   cookieOf,
+  errorBody,
 } from './support/app-factory';
 
 const CSRF = 'x-csrf-token';
 const MFA_USER = 'mfa@example.com';
 const totp = new TOTP({ secret: Secret.fromBase32('JBSWY3DPEHPK3PXP'), digits: 6, period: 30 });
 
-const error = (statusCode: number, code: string) => ({
-  statusCode,
-  code,
-  message: expect.any(String),
-});
+const error = errorBody;
 
 /** The code of the current 30 s step. */
 function validCode(): string {

@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createTestApp, signIn, STORES, type SignedIn, type TestApp } from './support/app-factory';
+import {
+  createTestApp,
+  signIn,
+  STORES,
+  type SignedIn,
+  type TestApp,
+  DEMO_EMAILS,
+  errorBody,
+} from './support/app-factory';
 
 const CSRF = 'x-csrf-token';
-const EMAILS = {
-  user: 'user@example.com',
-  alice: 'alice@example.com',
-  bob: 'bob@example.com',
-  moderator: 'moderator@example.com',
-  admin: 'admin@example.com',
-  superadmin: 'superadmin@example.com',
-} as const;
+const EMAILS = DEMO_EMAILS;
 type Who = keyof typeof EMAILS;
 
-const error = (statusCode: number, code: string) => ({
-  statusCode,
-  code,
-  message: expect.any(String),
-});
+const error = errorBody;
 
 describe.each(STORES)('posts on the %s', (_name, env) => {
   let app: TestApp;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { RedisClientType } from 'redis';
-import request from 'supertest';
-import { SESSION_REDIS_CLIENT, SessionModule, type RedisClientLike } from 'nest-session-kit';
+import request, { type Response } from 'supertest';
+import { SESSION_REDIS_CLIENT, type RedisClientLike } from 'nest-session-kit';
 import {
   createTestApp,
   REDIS_URL,
@@ -19,6 +18,17 @@ import {
   monitorDuring,
   waitFor,
 } from './support/redis-inspect';
+import { createLibraryApp } from './support/library-app';
+
+/** 503 in the error shape: the store is away, and the request says so instead of going on. */
+function expectStoreUnavailable(res: Response): void {
+  expect(res.status).toBe(503);
+  expect(res.body).toEqual({
+    statusCode: 503,
+    code: 'SESSION_STORE_UNAVAILABLE',
+    message: expect.any(String),
+  });
+}
 
 /** With the default idle timeout (30 min) the store keeps a session twice as long. */
 const STORE_TTL_SECONDS = 3600;
@@ -185,12 +195,7 @@ describe('Redis store: outage while running (private redis-server)', () => {
       const started = Date.now();
       const res = await app.agent().get('/auth/me').set('Cookie', cookie).timeout(10_000);
       const elapsed = Date.now() - started;
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        statusCode: 503,
-        code: 'SESSION_STORE_UNAVAILABLE',
-        message: expect.any(String),
-      });
+      expectStoreUnavailable(res);
       expect(elapsed).toBeLessThan(2500);
     }
 
@@ -280,12 +285,7 @@ describe('Redis store: a server that stops answering (private redis-server, SIGS
       const started = Date.now();
       const res = await app.agent().get('/auth/me').set('Cookie', cookie).timeout(10_000);
       const elapsed = Date.now() - started;
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        statusCode: 503,
-        code: 'SESSION_STORE_UNAVAILABLE',
-        message: expect.any(String),
-      });
+      expectStoreUnavailable(res);
       // The default command timeout is 2 s.
       expect(elapsed).toBeLessThan(4000);
 
@@ -327,17 +327,10 @@ describe('Redis store: shutdown', () => {
   it('app.close() leaves a client passed in by the user open', async () => {
     const client = await inspectRedis(REDIS_URL);
     try {
-      const moduleRef = await Test.createTestingModule({
-        imports: [
-          SessionModule.forRoot({
-            secret: TEST_SECRET,
-            store: { type: 'redis', client, prefix: `test:${randomUUID()}:sess:` },
-          }),
-        ],
-        controllers: [PingController],
-      }).compile();
-      const app = moduleRef.createNestApplication({ logger: ['error'] });
-      await app.init();
+      const app = await createLibraryApp(
+        { store: { type: 'redis', client, prefix: `test:${randomUUID()}:sess:` } },
+        [PingController],
+      );
       expect(app.get(SESSION_REDIS_CLIENT)).toBe(client);
       await request(app.getHttpServer()).get('/ping').expect(200, { ok: true });
 

@@ -1,13 +1,13 @@
-import { createTestApp, signIn, STORES, type SignedIn, type TestApp } from './support/app-factory';
+import {
+  createTestApp,
+  signIn,
+  STORES,
+  type SignedIn,
+  type TestApp,
+  DEMO_EMAILS,
+} from './support/app-factory';
 
-const EMAILS = {
-  user: 'user@example.com',
-  alice: 'alice@example.com',
-  bob: 'bob@example.com',
-  moderator: 'moderator@example.com',
-  admin: 'admin@example.com',
-  superadmin: 'superadmin@example.com',
-} as const;
+const EMAILS = DEMO_EMAILS;
 type Who = keyof typeof EMAILS;
 
 const ROLE_OF: Record<Who, string> = {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Controller, Get, Module, Post, Req } from '@nestjs/common';
+import { Controller, Get, Post, Req } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Request } from 'express';
 import request from 'supertest';
-import { SessionModule, SessionService, type SessionStoreOption } from 'nest-session-kit';
-import { REDIS_URL, sessionIdFrom, TEST_SECRET } from './support/app-factory';
+import { SessionService, type SessionStoreOption } from 'nest-session-kit';
+import { REDIS_URL, sessionIdFrom } from './support/app-factory';
 import { sleep } from './support/timing';
+import { createLibraryApp } from './support/library-app';
 
 @Controller()
 class RotationController {
@@ -34,14 +34,7 @@ describe.each(stores)('periodic id rotation (rotateEvery) on the %s', (_name, st
   let app: INestApplication;
 
   beforeAll(async () => {
-    @Module({
-      imports: [SessionModule.forRoot({ secret: TEST_SECRET, store: store(), rotateEvery: 300 })],
-      controllers: [RotationController],
-    })
-    class RotationModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [RotationModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createLibraryApp({ store: store(), rotateEvery: 300 }, [RotationController]);
   });
   afterAll(() => app.close());
 

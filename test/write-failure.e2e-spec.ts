@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
-import { Body, Controller, Get, Module, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Request } from 'express';
 import request from 'supertest';
-import { MemorySessionStore, SessionModule } from 'nest-session-kit';
-import { TEST_SECRET } from './support/app-factory';
+import { MemorySessionStore } from 'nest-session-kit';
+import { createLibraryApp } from './support/library-app';
 
 declare module 'express-session' {
   interface SessionData {
@@ -43,14 +42,7 @@ describe('a session write that fails', () => {
 
   beforeEach(async () => {
     store = new FlakyStore({ maxSessions: 100, ttlSeconds: 60 });
-    @Module({
-      imports: [SessionModule.forRoot({ secret: TEST_SECRET, store, csrf: { enabled: false } })],
-      controllers: [NoteController],
-    })
-    class FlakyModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [FlakyModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createLibraryApp({ store }, [NoteController]);
   });
   afterEach(async () => {
     await app.close();

@@ -53,6 +53,23 @@ export const STORES: [string, () => SampleEnv][] = [
   ['Redis store', () => redisEnv()],
 ];
 
+/** The demo users by short name. */
+export const DEMO_EMAILS = {
+  user: 'user@example.com',
+  alice: 'alice@example.com',
+  bob: 'bob@example.com',
+  moderator: 'moderator@example.com',
+  admin: 'admin@example.com',
+  superadmin: 'superadmin@example.com',
+} as const;
+
+/** The error body of SAMPLE-API.md for a status and code. */
+export const errorBody = (statusCode: number, code: string) => ({
+  statusCode,
+  code,
+  message: expect.any(String),
+});
+
 export const PASSWORDS: Record<string, string> = {
   'user@example.com': 'user-password-1',
   'alice@example.com': 'alice-password-1',
