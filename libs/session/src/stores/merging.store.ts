@@ -22,7 +22,8 @@ const MAX_MERGE_ATTEMPTS = 16;
  * An express-session store that writes only what a request changed (a patch, see
  * session-patch.ts), merged atomically onto what is stored by then (compare-and-swap, retried on
  * conflict), and never writes back a session that was destroyed while the request was in
- * flight. Reads slide the expiry, so `touch` costs nothing. Subclasses supply four primitives.
+ * flight. Reads slide the expiry, so there is no `touch`: express-session then skips its extra
+ * check and call on requests that change nothing. Subclasses supply five primitives.
  */
 export abstract class MergingStore extends Store {
   protected readonly logger = new Logger('SessionStore');
@@ -63,10 +64,6 @@ export abstract class MergingStore extends Store {
       () => callback?.(),
       (err: unknown) => callback?.(storeError('write', err)),
     );
-  }
-
-  override touch(_sid: string, _session: SessionData, callback?: Callback): void {
-    callback?.();
   }
 
   override destroy(sid: string, callback?: Callback): void {
