@@ -59,6 +59,7 @@ export { SessionFlash } from './data/session-flash';
 export type { FlashLimits } from './data/session-flash';
 export { SessionHistory } from './data/session-history';
 export type { HistoryLimits } from './data/session-history';
+export type { PageHistoryOptions } from './data/page-history.recorder';
 export { SessionFormDrafts } from './data/session-form-drafts';
 export type { FormDraftLimits } from './data/session-form-drafts';
 export { SessionPreferences } from './data/session-preferences';

@@ -105,6 +105,12 @@ describe('validateSessionOptions', () => {
         resolve({ idleTimeout: false, absoluteTimeout: false, maxSessionsPerUser: false }),
       ).not.toThrow();
     });
+
+    it('page history off by default, or on with limits and a page filter', () => {
+      expect(resolve({}).pageHistory).toBe(false);
+      const pageHistory = { maxPages: 5, maxPathLength: 100, isPage: () => true };
+      expect(resolve({ pageHistory }).pageHistory).toBe(pageHistory);
+    });
   });
 
   describe('refuses, naming the option', () => {
@@ -196,6 +202,14 @@ describe('validateSessionOptions', () => {
       const loose = (options: Record<string, unknown>) => options as Partial<SessionModuleOptions>;
       expectRefused(loose({ cookie: { sameSite: 'sometimes' } }), 'cookie.sameSite');
       expectRefused(loose({ unset: 'forget' }), 'unset');
+    });
+
+    it('page history limits that are not positive integers, or a filter that is no function', () => {
+      const loose = (pageHistory: unknown) => ({ pageHistory }) as Partial<SessionModuleOptions>;
+      expectRefused(loose({ maxPages: 0 }), 'pageHistory.maxPages');
+      expectRefused(loose({ maxPathLength: 1.5 }), 'pageHistory.maxPathLength');
+      expectRefused(loose({ isPage: 'yes' }), 'pageHistory.isPage');
+      expectRefused(loose(true), 'pageHistory');
     });
   });
 });

@@ -56,6 +56,7 @@ export function validateSessionOptions(options: ResolvedSessionOptions): Resolve
   throwFirst(validateSync(Object.assign(new OptionsShape(), options)));
   throwFirst(validateSync(Object.assign(new CookieShape(), options.cookie)), 'cookie.');
   validateAllowedOrigins(options.csrf.allowedOrigins);
+  validatePageHistory(options.pageHistory);
   validateCombinations(options);
   return options;
 }
@@ -116,6 +117,22 @@ function validateAllowedOrigins(origins: string[]): void {
         `"${origin}" is not an origin such as https://app.example.com`,
       );
     }
+  }
+}
+
+function validatePageHistory(pageHistory: ResolvedSessionOptions['pageHistory']): void {
+  if (pageHistory === false) return;
+  if (typeof pageHistory !== 'object' || pageHistory === null) {
+    throw new SessionConfigurationError('pageHistory', 'must be false or an options object');
+  }
+  for (const key of ['maxPages', 'maxPathLength'] as const) {
+    const value = pageHistory[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new SessionConfigurationError(`pageHistory.${key}`, 'must be a positive integer');
+    }
+  }
+  if (pageHistory.isPage !== undefined && typeof pageHistory.isPage !== 'function') {
+    throw new SessionConfigurationError('pageHistory.isPage', 'must be a function');
   }
 }
 

@@ -8,6 +8,7 @@ import { markNewSession } from './security/session-origin';
 import { SessionSecurity } from './security/session-security.service';
 import { MergingStore } from './stores/merging.store';
 import { commitBeforeEnd } from './stores/commit-before-end';
+import { PageHistoryRecorder } from './data/page-history.recorder';
 
 /** Reads leave their rare, best-effort session changes to express-session's own save. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -21,6 +22,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class SessionMiddleware implements NestMiddleware {
   private readonly logger = new Logger('SessionModule');
   private readonly handler: RequestHandler;
+  private readonly pageHistory?: PageHistoryRecorder;
   private storeReady = true;
 
   constructor(
@@ -40,11 +42,13 @@ export class SessionMiddleware implements NestMiddleware {
       ...(options.genid ? { genid: options.genid } : {}),
       ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     });
+    if (options.pageHistory) this.pageHistory = new PageHistoryRecorder(options.pageHistory);
     markGeneratedSessions(store);
     store.on('disconnect', () => (this.storeReady = false));
     store.on('connect', () => (this.storeReady = true));
   }
 
+  /** Rejects (into Nest's exception filters) only when the store or a security check failed. */
   use(req: Request, res: Response, next: NextFunction): Promise<void> {
     let settled = false;
     return new Promise<void>((resolve, reject) => {
@@ -64,11 +68,16 @@ export class SessionMiddleware implements NestMiddleware {
         if (this.store instanceof MergingStore && !READ_METHODS.has(req.method)) {
           commitBeforeEnd(req, res, this.store);
         }
+        this.pageHistory?.watch(req, res);
+        const proceed = () => {
+          resolve();
+          next();
+        };
         const checking = this.security.inspect(req);
-        if (checking) checking.then(resolve, reject);
-        else resolve();
+        if (checking) checking.then(proceed, reject);
+        else proceed();
       });
-    }).then(() => next());
+    });
   }
 }
 

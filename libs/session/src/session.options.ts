@@ -4,6 +4,7 @@ import type { RouteInfo } from '@nestjs/common/interfaces';
 import type { Request } from 'express';
 import type { RedisClientLike } from './stores/redis-client';
 import { isExpressStore } from './stores/is-express-store';
+import type { PageHistoryOptions } from './data/page-history.recorder';
 
 /** Cookie attributes, as express-session takes them. */
 export interface SessionCookieOptions {
@@ -113,6 +114,11 @@ export interface SessionModuleOptions {
   csrf?: CsrfOptions;
   /** Request header carrying the client's country, for analytics. @default 'cf-ipcountry' */
   countryHeader?: string;
+  /**
+   * Record the pages each visitor sees in the session's navigation history (`SessionHistory`),
+   * without an interceptor. @default false
+   */
+  pageHistory?: PageHistoryOptions | false;
 }
 
 /** Options with every default applied; what `SESSION_OPTIONS` injects. */
@@ -128,6 +134,7 @@ export interface ResolvedSessionOptions extends Required<
     | 'csrf'
     | 'trustProxy'
     | 'proxy'
+    | 'pageHistory'
   >
 > {
   secret: string[];
@@ -145,6 +152,7 @@ export interface ResolvedSessionOptions extends Required<
   exclude: (string | RouteInfo)[];
   csrf: Required<CsrfOptions>;
   trustProxy: boolean | number | string;
+  pageHistory: PageHistoryOptions | false;
 }
 
 export const DEFAULT_ROLE_HIERARCHY = ['user', 'moderator', 'admin', 'superadmin'];
@@ -201,6 +209,7 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
       headerName: (options.csrf?.headerName ?? 'x-csrf-token').toLowerCase(),
     },
     countryHeader: (options.countryHeader ?? 'cf-ipcountry').toLowerCase(),
+    pageHistory: options.pageHistory ?? false,
   };
 }
 
