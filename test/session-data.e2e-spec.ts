@@ -209,6 +209,20 @@ describe.each(STORES)('session data on the %s', (_name, env) => {
       expect(await pages(visitor)).toEqual(['/products']);
     });
 
+    it('leaves out the API docs and their document', async () => {
+      const visitor = await anonymousVisitor(app);
+      await visit(visitor, '/products', '/docs', '/docs-json');
+      expect(await pages(visitor)).toEqual(['/products']);
+    });
+
+    it('counts a page answered 304 Not Modified as a visit', async () => {
+      const visitor = await anonymousVisitor(app);
+      const first = await visitor.agent.get('/products').expect(200);
+      await visit(visitor, '/cart');
+      await visitor.agent.get('/products').set('if-none-match', first.headers.etag).expect(304);
+      expect(await pages(visitor)).toEqual(['/products', '/cart']);
+    });
+
     it('records the pages of a visitor who had no session yet (the first page starts one)', async () => {
       const agent = app.agent();
       const first = await agent.get('/products').expect(200);

@@ -15,6 +15,7 @@ import { CartModule } from './cart/cart.module';
 import { ProfileModule } from './profile/profile.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { HistoryModule } from './history/history.module';
+import { PAGE_HISTORY } from './history/pages';
 import { FormsModule } from './forms/forms.module';
 import { StatsModule } from './stats/stats.module';
 
@@ -36,8 +37,10 @@ export class AppModule {
         SessionModule.forRootAsync({
           isGlobal: true,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) =>
-            sessionOptionsFromEnv((name) => config.get<string>(name)),
+          useFactory: (config: ConfigService) => ({
+            ...sessionOptionsFromEnv((name) => config.get<string>(name)),
+            pageHistory: PAGE_HISTORY,
+          }),
         }),
         UsersModule,
         AuthModule,

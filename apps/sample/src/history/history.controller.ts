@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NavigationHistory, SessionHistory } from 'nest-session-kit';
 import { HistoryDto } from './history.dto';
-import { HISTORY_SIZE } from './page-history.interceptor';
+import { HISTORY_SIZE } from './pages';
 
 @ApiTags('history')
 @Controller('history')

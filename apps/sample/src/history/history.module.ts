@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HistoryController } from './history.controller';
-import { PageHistoryInterceptor } from './page-history.interceptor';
 
+/** GET /history; the pages are recorded by SessionModule's `pageHistory` (see pages.ts). */
 @Module({
   controllers: [HistoryController],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: PageHistoryInterceptor }],
 })
 export class HistoryModule {}
