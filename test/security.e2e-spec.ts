@@ -97,6 +97,25 @@ describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-powered-by']).toBeUndefined();
     });
+
+    it('sends JSON responses the headers that concern JSON, and the docs page helmet’s defaults', async () => {
+      const json = await app.agent().get('/products').expect(200);
+      expect(json.headers).toMatchObject({
+        'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+        'strict-transport-security': expect.stringContaining('max-age='),
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(json.headers['x-xss-protection']).toBeUndefined();
+      const docs = await app.agent().get('/docs').expect(200);
+      expect(docs.headers['content-type']).toMatch(/^text\/html/);
+      expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(docs.headers['x-xss-protection']).toBe('0');
+    });
   });
 
   it('answers SESSION_TIMEOUT after the idle timeout, then the session is gone', async () => {

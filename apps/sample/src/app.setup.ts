@@ -1,7 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { jsonBodies } from './common/request-body.middleware';
+import { securityHeaders } from './common/security-headers.middleware';
+import { API_DOCS_PATH } from './common/api-docs';
 
 /**
  * Everything main.ts does to the app besides listening, shared with the e2e tests so they run
@@ -9,14 +10,14 @@ import { jsonBodies } from './common/request-body.middleware';
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(jsonBodies());
   app.enableShutdownHooks();
   setUpApiDocs(app);
   return app;
 }
 
-/** The OpenAPI UI at /docs and the document at /docs-json. */
+/** The OpenAPI UI at /docs and the document at /docs-json (API_DOCS_PATH). */
 function setUpApiDocs(app: NestExpressApplication): void {
   const config = new DocumentBuilder()
     .setTitle('nest-session-kit sample')
@@ -29,5 +30,5 @@ function setUpApiDocs(app: NestExpressApplication): void {
     .addCookieAuth('sid')
     .addSecurity('csrf', { type: 'apiKey', in: 'header', name: 'x-csrf-token' })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
+  SwaggerModule.setup(API_DOCS_PATH, app, () => SwaggerModule.createDocument(app, config));
 }
