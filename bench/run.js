@@ -6,9 +6,10 @@
  * BENCHMARKS.md for what is measured and the targets. Settings (environment):
  *   BENCH_REDIS_URL        use this Redis instead of a private redis-server (its other clients
  *                          then pollute the command counts; 1M keys go to the next database)
- *   BENCH_ROUNDS=5         alternating rounds: sample, baseline, baseline + helmet
+ *   BENCH_ROUNDS=16        rounds of every app once, in a rotating order
+ *   BENCH_PIN=0            do not pin the apps and the load generator to separate CPUs
  *   BENCH_SCALE_ROUNDS=3   alternating rounds: sample at 1k, sample at 1M stored sessions
- *   BENCH_ROUND_SECONDS=5  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=50  BENCH_LOGINS=50
+ *   BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=50  BENCH_LOGINS=50
  *   BENCH_SCALE=1000000    other sessions stored for the large side of the scale step
  *   BENCH_MEMORY_SESSIONS=100000   memory-store bound (then filled to 1.5x)
  *   BENCH_PROFILE=1        CPU-profile the apps under load even when every target is met
@@ -26,6 +27,7 @@ const { startApp } = require('./lib/processes');
 const { login, sessionIdOf, statusOf, load } = require('./lib/http');
 const { summarizeProfile, diffProfiles } = require('./lib/profile');
 const { freePort, sleep, median, percentile, round, withTimeout } = require('./lib/util');
+const { cpuPlan } = require('./lib/cpu-pinning');
 const { printReport, updateBenchmarksMd } = require('./lib/report');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -39,19 +41,19 @@ const LIBRARY_ONLY_MAIN = path.join(__dirname, 'library-only/main.js');
 const RESULTS_DIR = path.join(__dirname, 'results');
 const SAMPLE_PREFIX = 'sess:';
 /**
- * The sample, the hand-wired baseline, the baseline with helmet() as the sample has, and the
+ * The sample, the hand-wired baseline, the baseline with the sample's security headers, and the
  * baseline's app on the library instead of hand-wired sessions (what the library alone costs).
  */
-const APPS = ['sample', 'baseline', 'baselineHelmet', 'libraryOnly'];
+const APPS = ['sample', 'baseline', 'baselineHeaders', 'libraryOnly'];
 
 const envInt = (name, fallback) => {
   const value = Number(process.env[name]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
 };
 const config = {
-  rounds: envInt('BENCH_ROUNDS', 5),
+  rounds: envInt('BENCH_ROUNDS', 16),
   scaleRounds: envInt('BENCH_SCALE_ROUNDS', 3),
-  roundSeconds: envInt('BENCH_ROUND_SECONDS', 5),
+  roundSeconds: envInt('BENCH_ROUND_SECONDS', 3),
   warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 3),
   connections: envInt('BENCH_CONNECTIONS', 50),
   logins: envInt('BENCH_LOGINS', 50),
@@ -81,6 +83,10 @@ async function main() {
   const redis = await openBenchRedis(process.env.BENCH_REDIS_URL);
   cleanups.push(() => redis.close());
   log(`Redis ${redis.version} at ${redis.url}${redis.private ? ' (private)' : ''}`);
+  const cpus = cpuPlan();
+  cpus.pinLoad(process.pid);
+  if (redis.pid) cpus.pinLoad(redis.pid);
+  log(`CPUs: ${cpus.description}`);
 
   const secret = crypto.randomBytes(24).toString('base64url'); // 32 characters
   // Two logical databases of the one server: the comparison and the 1k side of the scale step
@@ -91,7 +97,7 @@ async function main() {
   const specs = {
     sample: { script: SAMPLE_MAIN, readyPath: '/health' },
     baseline: { script: BASELINE_MAIN },
-    baselineHelmet: { script: BASELINE_MAIN, env: { BASELINE_HELMET: '1' } },
+    baselineHeaders: { script: BASELINE_MAIN, env: { BASELINE_HEADERS: '1' } },
     libraryOnly: { script: LIBRARY_ONLY_MAIN },
     sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', redisUrl: largeUrl },
   };
@@ -112,6 +118,7 @@ async function main() {
       readyPath: spec.readyPath,
     });
     cleanups.push(() => apps[name].stop());
+    cpus.pinApp(apps[name].child.pid);
     log(`${name} on :${port}`);
   }
 
@@ -156,10 +163,12 @@ async function main() {
     return { ...result, commandsPerRead, perCommand, cpuPerRequestUs };
   };
 
+  /** Each round runs every app once; the order rotates, so no app always follows the same one. */
   const alternatingRounds = async (label, count, names) => {
     const rounds = Object.fromEntries(names.map((name) => [name, []]));
     for (let i = 0; i < count; i++) {
-      for (const name of names) {
+      const shift = i % names.length;
+      for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
         const r = await runRound(name, config.roundSeconds);
         rounds[name].push(r);
         log(
@@ -232,6 +241,7 @@ async function main() {
     date: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     machine: describeMachine(redis.version),
+    cpuPinning: cpus.description,
     config,
     redis: { url: redis.private ? 'private redis-server' : redis.url, keyspace },
     relogins,
@@ -270,7 +280,7 @@ function summarize(small, scale, logins) {
   const read = {
     sample: stats(small.sample),
     baseline: stats(small.baseline),
-    baselineHelmet: stats(small.baselineHelmet),
+    baselineHeaders: stats(small.baselineHeaders),
     libraryOnly: stats(small.libraryOnly),
   };
   const atScale = { small: stats(scale.sample), large: stats(scale.sampleLarge) };
@@ -282,8 +292,8 @@ function summarize(small, scale, logins) {
   // CPU time per request, baseline over sample: the throughput ratio a CPU-bound app would
   // reach without the noise of other processes on the machine.
   const cpuRatio = paired(small, 'baseline', 'sample', cpu);
-  const throughputRatioHelmet = paired(small, 'sample', 'baselineHelmet', rps);
-  const cpuRatioHelmet = paired(small, 'baselineHelmet', 'sample', cpu);
+  const throughputRatioHeaders = paired(small, 'sample', 'baselineHeaders', rps);
+  const cpuRatioHeaders = paired(small, 'baselineHeaders', 'sample', cpu);
   const throughputRatioLibrary = paired(small, 'libraryOnly', 'baseline', rps);
   const cpuRatioLibrary = paired(small, 'baseline', 'libraryOnly', cpu);
   const readFactor = paired(scale, 'sample', 'sampleLarge', rps);
@@ -297,8 +307,8 @@ function summarize(small, scale, logins) {
     scale: clean({ ...atScale, readFactor, cpuFactor, loginFactor, logins }),
     throughputRatio: round(throughputRatio, 3),
     cpuRatio: round(cpuRatio, 3),
-    throughputRatioHelmet: round(throughputRatioHelmet, 3),
-    cpuRatioHelmet: round(cpuRatioHelmet, 3),
+    throughputRatioHeaders: round(throughputRatioHeaders, 3),
+    cpuRatioHeaders: round(cpuRatioHeaders, 3),
     throughputRatioLibrary: round(throughputRatioLibrary, 3),
     cpuRatioLibrary: round(cpuRatioLibrary, 3),
     targets: {
@@ -410,7 +420,7 @@ async function profileApps(apps, names, sessions, keepSession) {
     out[name] = summarizeProfile(file, requests, 15);
     log(`profiled ${name}: ${path.relative(ROOT, file)}`);
   }
-  out.sampleOverBaselineHelmet = diffProfiles(out.sample, out.baselineHelmet, 15);
+  out.sampleOverBaselineHeaders = diffProfiles(out.sample, out.baselineHeaders, 15);
   return out;
 }
 

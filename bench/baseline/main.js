@@ -11,11 +11,11 @@
  * Login verifies an argon2id hash with the sample's parameters and regenerates the session id;
  * login is not what the throughput rounds measure, it is here so that both apps do the same work.
  *
- * With BASELINE_HELMET=1 it also applies helmet() first, as the sample does (and as the Nest docs'
- * security chapter recommends): that reference separates what helmet's headers cost from what the
- * library costs.
+ * With BASELINE_HEADERS=1 it also applies the sample's security headers first (helmet, configured
+ * as the sample configures it; taken from the sample's build): that reference separates what the
+ * headers cost from what the library costs.
  *
- * Environment: PORT, REDIS_URL, SESSION_SECRET, BASELINE_HELMET.
+ * Environment: PORT, REDIS_URL, SESSION_SECRET, BASELINE_HEADERS.
  */
 require('reflect-metadata');
 const { Injectable, Module, UnauthorizedException } = require('@nestjs/common');
@@ -29,6 +29,13 @@ const {
   hashDemoPassword,
   isDemoLogin,
 } = require('../lib/demo-auth');
+
+const SAMPLE_HEADERS =
+  '../../dist/apps/sample/apps/sample/src/common/security-headers.middleware.js';
+
+function sampleSecurityHeaders() {
+  return require(SAMPLE_HEADERS).securityHeaders();
+}
 
 class SessionUserGuard {
   canActivate(context) {
@@ -67,7 +74,7 @@ async function bootstrap() {
   await client.connect();
 
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-  if (process.env.BASELINE_HELMET === '1') app.use(require('helmet')());
+  if (process.env.BASELINE_HEADERS === '1') app.use(sampleSecurityHeaders());
   app.use(
     session({
       store: new RedisStore({ client }),

@@ -49,6 +49,8 @@ async function openBenchRedis(externalUrl) {
     url,
     client,
     private: server !== null,
+    /** The private redis-server's pid, or null. */
+    pid: server ? server.pid : null,
     version: info.redis_version,
     async close() {
       await client.close().catch(() => client.destroy());

@@ -35,7 +35,7 @@ function tables(r) {
       [
         readRow('sample (nest-session-kit)', read.sample),
         readRow('baseline (hand-wired)', read.baseline),
-        readRow('baseline + helmet()', read.baselineHelmet),
+        readRow('baseline + headers', read.baselineHeaders),
         readRow('library only (baseline app)', read.libraryOnly),
         [
           'sample / baseline',
@@ -47,13 +47,13 @@ function tables(r) {
           'medians of per-round ratios',
         ],
         [
-          'sample / baseline + helmet()',
-          fmt(r.throughputRatioHelmet, 3),
+          'sample / baseline + headers',
+          fmt(r.throughputRatioHeaders, 3),
           '',
           '',
-          `${fmt(r.cpuRatioHelmet, 3)} (baseline / sample)`,
+          `${fmt(r.cpuRatioHeaders, 3)} (baseline / sample)`,
           '',
-          'helmet on both sides',
+          'the same headers on both sides',
         ],
         [
           'library only / baseline',
@@ -147,9 +147,9 @@ function tables(r) {
       ]);
     }
     out.push([
-      'Extra CPU per request in the sample over baseline + helmet() (self time, from the profiles)',
+      'Extra CPU per request in the sample over baseline + headers (self time, from the profiles)',
       ['function', 'µs/req'],
-      r.profiles.sampleOverBaselineHelmet.map((f) => [f.name, fmt(f.usPerRequest, 1)]),
+      r.profiles.sampleOverBaselineHeaders.map((f) => [f.name, fmt(f.usPerRequest, 1)]),
     ]);
   }
   return out;
@@ -160,6 +160,7 @@ function printReport(r) {
     '',
     `nest-session-kit bench, ${r.date}`,
     machineLine(r.machine),
+    `CPUs: ${r.cpuPinning}`,
     `baseline login median ${fmt(r.scale.logins.baseline.median, 1)} ms (argon2id verify, as the sample)`,
   ];
   for (const [title, header, rows] of tables(r)) {
@@ -188,6 +189,8 @@ function markdown(r) {
     `Last run: ${r.date.slice(0, 10)} (${r.durationSeconds} s), \`npm run bench\`.`,
     '',
     `Machine: ${machineLine(r.machine)}.`,
+    '',
+    `CPUs: ${r.cpuPinning}.`,
   ];
   for (const [title, header, rows] of tables(r)) {
     parts.push('', `**${title}**`, '');
