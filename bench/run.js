@@ -462,7 +462,7 @@ function describeMachine(redisVersion) {
   }
   return {
     cpu,
-    cores: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    cores: os.cpus().length, // not availableParallelism(): the bench pins itself to fewer
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,

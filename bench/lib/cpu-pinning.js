@@ -1,25 +1,22 @@
 'use strict';
 
-const os = require('node:os');
 const { spawnSync } = require('node:child_process');
 
 /**
- * Where the bench runs its processes. On a machine with two or more CPUs and `taskset`, the
- * apps get the last CPU and the load generator (this process) and Redis the others, so that the
+ * Where the bench runs its processes. With two or more CPUs allowed and `taskset`, the apps get
+ * the last allowed CPU and the load generator (this process) and Redis the others, so that the
  * app under load does not compete with autocannon for a core: otherwise a larger response costs
  * the app the client's parsing time too, and the figures swing with the scheduler. BENCH_PIN=0
  * turns it off.
  */
 function cpuPlan() {
-  const cpus = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
   const wanted = process.env.BENCH_PIN !== '0';
-  const enabled = wanted && cpus >= 2 && hasTaskset();
-  const appCpus = String(cpus - 1);
-  const loadCpus = cpus > 2 ? `0-${cpus - 2}` : '0';
+  const allowed = wanted ? allowedCpus() : [];
+  const enabled = allowed.length >= 2;
+  const appCpus = String(allowed[allowed.length - 1]);
+  const loadCpus = allowed.slice(0, -1).join(',');
   return {
     enabled,
-    appCpus: enabled ? appCpus : null,
-    loadCpus: enabled ? loadCpus : null,
     description: enabled
       ? `apps pinned to CPU ${appCpus}, autocannon and Redis to CPU ${loadCpus}`
       : `not pinned (${wanted ? 'needs taskset and 2+ CPUs' : 'BENCH_PIN=0'})`,
@@ -30,8 +27,15 @@ function cpuPlan() {
   };
 }
 
-function hasTaskset() {
-  return spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;
+/** The CPUs this process may run on (`taskset -cp`: "… affinity list: 0-3,6"), or [] without taskset. */
+function allowedCpus() {
+  const result = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+  if (result.status !== 0) return [];
+  const list = result.stdout.split(':').pop().trim();
+  return list.split(',').flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
 }
 
 function pin(pid, cpuList) {
