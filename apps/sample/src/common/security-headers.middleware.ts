@@ -37,7 +37,7 @@ export function securityHeaders(): RequestHandler {
 /**
  * The headers a helmet configuration sets, read once. Without per-request CSP directives
  * (nonces), helmet sets the same headers on every response: setting them in one step spares the
- * API a chain of a dozen middleware calls per request. helmet's removal of X-Powered-By is left
+ * API helmet's chain of one middleware call per header. helmet's removal of X-Powered-By is left
  * out: the app turns that header off in Express (configureApp).
  */
 function headersSetBy(middleware: RequestHandler): [string, string][] {
