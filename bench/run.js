@@ -7,6 +7,7 @@
  *   BENCH_REDIS_URL        use this Redis instead of a private redis-server (its other clients
  *                          then pollute the command counts; 1M keys go to the next database)
  *   BENCH_ROUNDS=16        rounds of every app once, in a rotating order
+ *   BENCH_RESTARTS=4       start the compared apps this many times, a share of the rounds each
  *   BENCH_PIN=0            do not pin the apps and the load generator to separate CPUs
  *   BENCH_SCALE_ROUNDS=3   alternating rounds: sample at 1k, sample at 1M stored sessions
  *   BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=50  BENCH_LOGINS=50
@@ -53,6 +54,7 @@ const envInt = (name, fallback) => {
 const config = {
   rounds: envInt('BENCH_ROUNDS', 16),
   scaleRounds: envInt('BENCH_SCALE_ROUNDS', 3),
+  restarts: envInt('BENCH_RESTARTS', 4),
   roundSeconds: envInt('BENCH_ROUND_SECONDS', 3),
   warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 3),
   connections: envInt('BENCH_CONNECTIONS', 50),
@@ -102,7 +104,12 @@ async function main() {
     sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', redisUrl: largeUrl },
   };
   const apps = {};
-  for (const [name, spec] of Object.entries(specs)) {
+  const sessions = {};
+  const relogins = {};
+  /** Starts the app (again), pins it to the apps' CPU and logs in. */
+  const launch = async (name) => {
+    const spec = specs[name];
+    if (apps[name]) await apps[name].stop();
     const port = await freePort();
     apps[name] = await startApp({
       name,
@@ -117,15 +124,13 @@ async function main() {
       port,
       readyPath: spec.readyPath,
     });
-    cleanups.push(() => apps[name].stop());
     cpus.pinApp(apps[name].child.pid);
-    log(`${name} on :${port}`);
-  }
-
-  const sessions = {};
-  const relogins = {};
-  for (const name of Object.keys(apps)) {
     sessions[name] = (await login(apps[name].url)).cookie;
+    log(`${name} on :${port}`);
+  };
+  cleanups.push(() => Promise.all(Object.values(apps).map((app) => app.stop())));
+  for (const name of Object.keys(specs)) {
+    await launch(name);
     relogins[name] = 0;
   }
 
@@ -164,15 +169,15 @@ async function main() {
   };
 
   /** Each round runs every app once; the order rotates, so no app always follows the same one. */
-  const alternatingRounds = async (label, count, names) => {
+  const alternatingRounds = async (label, count, names, firstRound = 0, total = count) => {
     const rounds = Object.fromEntries(names.map((name) => [name, []]));
-    for (let i = 0; i < count; i++) {
+    for (let i = firstRound; i < firstRound + count; i++) {
       const shift = i % names.length;
       for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
         const r = await runRound(name, config.roundSeconds);
         rounds[name].push(r);
         log(
-          `${label} round ${i + 1}/${count} ${name.padEnd(14)} ${r.rps.toFixed(0)} req/s ` +
+          `${label} round ${i + 1}/${total} ${name.padEnd(14)} ${r.rps.toFixed(0)} req/s ` +
             `p50 ${r.p50} ms p99 ${r.p99} ms, ${r.cpuPerRequestUs.toFixed(0)} µs CPU/req, ` +
             `${r.commandsPerRead.toFixed(3)} Redis cmds/read` +
             (r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''),
@@ -201,9 +206,19 @@ async function main() {
 
   log(
     `comparison: ${config.rounds} alternating rounds of ${config.roundSeconds} s, ` +
-      `${config.connections} connections`,
+      `${config.connections} connections, each app started ${config.restarts} times`,
   );
-  const small = await alternatingRounds('compare', config.rounds, APPS);
+  const small = Object.fromEntries(APPS.map((name) => [name, []]));
+  for (let batch = 0; batch < config.restarts; batch++) {
+    if (batch > 0) {
+      for (const name of APPS) await launch(name);
+      for (const name of APPS) await runRound(name, config.warmupSeconds);
+    }
+    const first = Math.floor((batch * config.rounds) / config.restarts);
+    const next = Math.floor(((batch + 1) * config.rounds) / config.restarts);
+    const rounds = await alternatingRounds('compare', next - first, APPS, first, config.rounds);
+    for (const name of APPS) small[name].push(...rounds[name]);
+  }
 
   t = await other.fill(largeUrl, config.scale);
   log(`stored ${fmtInt(config.scale)} other sessions in the second database (${t} ms)`);
