@@ -187,6 +187,27 @@ async function main() {
     return rounds;
   };
 
+  /**
+   * Alternating rounds, with the apps started afresh between shares of them (at most
+   * BENCH_RESTARTS starts in all): one process of the same code can be 10% faster or slower than
+   * the next for its whole life, and rotating rounds do not cancel that.
+   */
+  const roundsAcrossStarts = async (label, count, names) => {
+    const starts = Math.min(config.restarts, count);
+    const all = Object.fromEntries(names.map((name) => [name, []]));
+    for (let start = 0; start < starts; start++) {
+      if (start > 0) {
+        for (const name of names) await launch(name);
+        for (const name of names) await runRound(name, config.warmupSeconds);
+      }
+      const first = Math.floor((start * count) / starts);
+      const next = Math.floor(((start + 1) * count) / starts);
+      const rounds = await alternatingRounds(label, next - first, names, first, count);
+      for (const name of names) all[name].push(...rounds[name]);
+    }
+    return all;
+  };
+
   /** Sequential logins, taking turns between the apps; latency statistics for each. */
   const loginLatencies = async (names) => {
     const times = Object.fromEntries(names.map((name) => [name, []]));
@@ -208,23 +229,13 @@ async function main() {
     `comparison: ${config.rounds} alternating rounds of ${config.roundSeconds} s, ` +
       `${config.connections} connections, each app started ${config.restarts} times`,
   );
-  const small = Object.fromEntries(APPS.map((name) => [name, []]));
-  for (let batch = 0; batch < config.restarts; batch++) {
-    if (batch > 0) {
-      for (const name of APPS) await launch(name);
-      for (const name of APPS) await runRound(name, config.warmupSeconds);
-    }
-    const first = Math.floor((batch * config.rounds) / config.restarts);
-    const next = Math.floor(((batch + 1) * config.rounds) / config.restarts);
-    const rounds = await alternatingRounds('compare', next - first, APPS, first, config.rounds);
-    for (const name of APPS) small[name].push(...rounds[name]);
-  }
+  const small = await roundsAcrossStarts('compare', config.rounds, APPS);
 
   t = await other.fill(largeUrl, config.scale);
   log(`stored ${fmtInt(config.scale)} other sessions in the second database (${t} ms)`);
   const keyspace = (await redis.client.info('keyspace')).trim().split(/\r?\n/).slice(1);
   log(`scale: ${config.scaleRounds} alternating rounds, sample at 1k / sample at 1M`);
-  const scale = await alternatingRounds('scale', config.scaleRounds, ['sample', 'sampleLarge']);
+  const scale = await roundsAcrossStarts('scale', config.scaleRounds, ['sample', 'sampleLarge']);
   const logins = await loginLatencies(['sample', 'sampleLarge', 'baseline']);
   log(
     `login median: ${logins.sample.median.toFixed(1)} ms at 1k, ` +
