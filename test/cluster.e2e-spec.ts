@@ -27,6 +27,7 @@ import {
 import { keysByMaster, PrivateRedisCluster } from './support/redis-cluster';
 import { sleep } from './support/timing';
 import { createLibraryApp } from './support/library-app';
+import { Gate } from './support/gate';
 
 declare module 'express-session' {
   interface SessionData {
@@ -45,16 +46,6 @@ class Barrier {
   arrive(): Promise<void> {
     if (++this.arrived >= this.parties) this.release();
     return this.all;
-  }
-}
-
-/** Lets a test hold a request open between reading its session and writing it back. */
-class Gate {
-  private release!: () => void;
-  readonly opened = new Promise<void>((resolve) => (this.release = resolve));
-  entered = false;
-  open() {
-    this.release();
   }
 }
 

@@ -8,20 +8,11 @@ import { SessionRegistry, SessionService, type SessionStoreOption } from 'nest-s
 import { REDIS_URL } from './support/app-factory';
 import { sleep } from './support/timing';
 import { createLibraryApp } from './support/library-app';
+import { Gate } from './support/gate';
 
 declare module 'express-session' {
   interface SessionData {
     note?: string;
-  }
-}
-
-/** Lets a test hold a request open between reading its session and writing it back. */
-class Gate {
-  private release!: () => void;
-  readonly opened = new Promise<void>((resolve) => (this.release = resolve));
-  entered = false;
-  open() {
-    this.release();
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createTestApp,
-  signIn,
+  signInDemoUsers,
   STORES,
   type SignedIn,
   type TestApp,
@@ -17,11 +17,11 @@ const error = errorBody;
 
 describe.each(STORES)('posts on the %s', (_name, env) => {
   let app: TestApp;
-  const as = {} as Record<Who, SignedIn>;
+  let as: Record<Who, SignedIn>;
 
   beforeAll(async () => {
     app = await createTestApp(env());
-    for (const who of Object.keys(EMAILS) as Who[]) as[who] = await signIn(app, EMAILS[who]);
+    as = await signInDemoUsers(app);
   });
   afterAll(() => app.close());
 

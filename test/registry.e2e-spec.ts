@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import type { SessionInfo } from 'nest-session-kit';
 import {
   createTestApp,
   PASSWORDS,
@@ -10,18 +11,9 @@ import {
 } from './support/app-factory';
 import { sleep } from './support/timing';
 
-interface SessionView {
-  id: string;
-  current: boolean;
-  createdAt: number;
-  lastActivityAt: number;
-  ip?: string;
-  userAgent?: string;
-}
-
-async function sessionsOf(who: SignedIn): Promise<SessionView[]> {
+async function sessionsOf(who: SignedIn): Promise<SessionInfo[]> {
   const res = await who.agent.get('/auth/sessions').expect(200);
-  return res.body.sessions as SessionView[];
+  return res.body.sessions as SessionInfo[];
 }
 
 describe.each(STORES)('the per-user session registry on the %s', (_name, storeEnv) => {
@@ -43,7 +35,7 @@ describe.each(STORES)('the per-user session registry on the %s', (_name, storeEn
     const sessions = await sessionsOf(laptop);
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
-    const current = sessions.find((s) => s.current) as SessionView;
+    const current = sessions.find((s) => s.current) as SessionInfo;
     expect(current).toMatchObject({
       userAgent: 'Laptop/1.0',
       ip: expect.any(String),
@@ -239,7 +231,7 @@ describe.each(STORES)('the per-user session registry on the %s', (_name, storeEn
         const admin = await signIn(local, 'admin@example.com');
         const list = await admin.agent.get(`/admin/users/${alice1.user.id}/sessions`).expect(200);
         expect(list.body.sessions).toHaveLength(2);
-        expect(list.body.sessions.every((s: SessionView) => s.current === false)).toBe(true);
+        expect(list.body.sessions.every((s: SessionInfo) => s.current === false)).toBe(true);
         await admin.agent.get('/admin/users/no-such-user/sessions').expect(404);
         const user = await signIn(local, 'user@example.com');
         await user.agent.get(`/admin/users/${alice1.user.id}/sessions`).expect(403);

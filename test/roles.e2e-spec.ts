@@ -1,6 +1,7 @@
 import {
   createTestApp,
   signIn,
+  signInDemoUsers,
   STORES,
   type SignedIn,
   type TestApp,
@@ -40,11 +41,11 @@ const MATRIX = ROUTES.flatMap(({ path, required, allowed }) =>
 
 describe.each(STORES)('roles on the %s', (_name, env) => {
   let app: TestApp;
-  const as = {} as Record<Who, SignedIn>;
+  let as: Record<Who, SignedIn>;
 
   beforeAll(async () => {
     app = await createTestApp(env());
-    for (const who of Object.keys(EMAILS) as Who[]) as[who] = await signIn(app, EMAILS[who]);
+    as = await signInDemoUsers(app);
   });
   afterAll(() => app.close());
 

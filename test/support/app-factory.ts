@@ -95,6 +95,17 @@ export async function signIn(app: TestApp, email: string, agent = app.agent()): 
   return { agent, csrfToken: res.body.csrfToken, user: res.body.user };
 }
 
+/** Every demo user signed in, each on an agent of its own, by short name. */
+export async function signInDemoUsers(
+  app: TestApp,
+): Promise<Record<keyof typeof DEMO_EMAILS, SignedIn>> {
+  const signedIn = {} as Record<keyof typeof DEMO_EMAILS, SignedIn>;
+  for (const [who, email] of Object.entries(DEMO_EMAILS)) {
+    signedIn[who as keyof typeof DEMO_EMAILS] = await signIn(app, email);
+  }
+  return signedIn;
+}
+
 /** A fresh CSRF token for the agent's session (creating the session if needed). */
 export async function csrfTokenOf(agent: request.Agent): Promise<string> {
   const res = await agent.get('/auth/csrf').expect(200);
