@@ -263,6 +263,53 @@ describe.each(STORES)('MFA (TOTP) on the %s', (_name, env) => {
   });
 });
 
+describe.each(STORES)('wrong MFA codes per account on the %s', (_name, env) => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await createTestApp({ ...env(), TRUST_PROXY: '1', LOGIN_LOCKOUT_MS: '60000' });
+  });
+  afterEach(() => app.close());
+
+  /** Each guess from a client IP of its own, as a botnet behind the trusted proxy would send. */
+  let nextIp = 1;
+  const fromNewIp = (pending: Pending, code: string) =>
+    verify(pending, code).set('X-Forwarded-For', `198.51.100.${nextIp++}`);
+
+  it('counts them across password logins and IPs: LOGIN_MAX_ATTEMPTS, then 429 even to the right code', async () => {
+    const first = await beginMfa(app);
+    for (let i = 0; i < 4; i += 1) await fromNewIp(first, wrongCode()).expect(401);
+    // A new password login does not reset the count: the fifth wrong code locks the account.
+    const second = await beginMfa(app);
+    await fromNewIp(second, wrongCode()).expect(401);
+    const locked = await fromNewIp(second, validCode()).expect(429);
+    expect(locked.body).toEqual(error(429, 'TOO_MANY_ATTEMPTS'));
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await second.agent.get('/auth/me').expect(401);
+    const third = await beginMfa(app);
+    await fromNewIp(third, validCode()).expect(429);
+    await third.agent.get('/auth/me').expect(401);
+  });
+
+  it('counts parallel guesses over many logins: no more than LOGIN_MAX_ATTEMPTS codes are tried', async () => {
+    const logins = await Promise.all(Array.from({ length: 4 }, () => beginMfa(app)));
+    const answers = await Promise.all(
+      logins.flatMap((pending) => Array.from({ length: 4 }, () => fromNewIp(pending, wrongCode()))),
+    );
+    const tried = answers.filter((res) => res.status === 401).length;
+    expect(tried).toBeLessThanOrEqual(5);
+    expect(answers.every((res) => [401, 429].includes(res.status))).toBe(true);
+    await fromNewIp(await beginMfa(app), validCode()).expect(429);
+  });
+
+  it('starts again from zero after a right code', async () => {
+    const first = await beginMfa(app);
+    for (let i = 0; i < 4; i += 1) await fromNewIp(first, wrongCode()).expect(401);
+    await fromNewIp(first, validCode()).expect(200);
+    const second = await beginMfa(app);
+    for (let i = 0; i < 4; i += 1) await fromNewIp(second, wrongCode()).expect(401);
+  });
+});
+
 describe('MFA across instances on one Redis', () => {
   it('refuses on one instance a code another instance already accepted', async () => {
     const shared = redisEnv();

@@ -1,6 +1,13 @@
 import type { Response } from 'supertest';
 import type { SampleEnv } from '../apps/sample/src/app.module';
-import { createTestApp, PASSWORDS, redisEnv, STORES, type TestApp } from './support/app-factory';
+import {
+  createTestApp,
+  PASSWORDS,
+  redisEnv,
+  signIn,
+  STORES,
+  type TestApp,
+} from './support/app-factory';
 import { sleep } from './support/timing';
 
 const USER = 'user@example.com';
@@ -151,6 +158,71 @@ describe.each(STORES)('login throttling on the %s', (_name, env) => {
       expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
       // At most LOGIN_MAX_ATTEMPTS passwords were checked; the rest were refused unchecked.
       expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(3);
+      expectTooManyAttempts(await login(app, USER, PASSWORDS[USER]));
+    });
+  });
+
+  describe('password checks on a live session (LOGIN_MAX_ATTEMPTS=3)', () => {
+    beforeEach(async () => {
+      app = await createTestApp({ ...env(), ...ACCOUNT_LIMITS, LOGIN_LOCKOUT_MS: '60000' });
+    });
+
+    const checks: [string, (password: string) => object][] = [
+      ['POST /auth/reauth', (password) => ({ password })],
+      [
+        'POST /auth/password',
+        (password) => ({ currentPassword: password, newPassword: 'a-brand-new-password-42' }),
+      ],
+    ];
+
+    it.each(checks)(
+      '%s: three wrong passwords lock the account, then 429 even to the right one',
+      async (route, body) => {
+        const path = route.split(' ')[1];
+        const user = await signIn(app, USER);
+        for (let i = 0; i < 3; i += 1) {
+          const res = await user.agent
+            .post(path)
+            .set('x-csrf-token', user.csrfToken)
+            .send(body(WRONG));
+          expectInvalidCredentials(res);
+        }
+        const right = await user.agent
+          .post(path)
+          .set('x-csrf-token', user.csrfToken)
+          .send(body(PASSWORDS[USER]));
+        expectTooManyAttempts(right);
+        // The lockout is the account's: a password login is refused too.
+        expectTooManyAttempts(await login(app, USER, PASSWORDS[USER]));
+        // And the password did not change behind the 429.
+        await user.agent.get('/auth/me').expect(200);
+      },
+    );
+
+    it('counts wrong logins and wrong re-authentications together', async () => {
+      const user = await signIn(app, USER);
+      await fail(app, USER, 2);
+      const reauth = await user.agent
+        .post('/auth/reauth')
+        .set('x-csrf-token', user.csrfToken)
+        .send({ password: WRONG });
+      expectInvalidCredentials(reauth);
+      expectTooManyAttempts(await login(app, USER, PASSWORDS[USER]));
+    });
+
+    it('does not let parallel wrong re-authentications past LOGIN_MAX_ATTEMPTS', async () => {
+      const user = await signIn(app, USER);
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          user.agent
+            .post('/auth/reauth')
+            .set('x-csrf-token', user.csrfToken)
+            .send({ password: WRONG }),
+        ),
+      );
+      const statuses = answers.map((res) => res.status);
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(3);
+      expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
       expectTooManyAttempts(await login(app, USER, PASSWORDS[USER]));
     });
   });

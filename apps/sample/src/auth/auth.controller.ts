@@ -73,14 +73,14 @@ export class AuthController {
   @Post('reauth')
   @UseGuards(AuthGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
+  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS: the account is locked' })
   async reauth(
     @Req() req: Request,
     @SessionUser() user: SessionPrincipal,
     @Body() body: ReauthDto,
   ): Promise<void> {
-    if (!(await this.users.verifyPassword(user.id, body.password))) {
-      throw AuthErrors.invalidCredentials();
-    }
+    await this.auth.verifyCurrentPassword(req, user.id, body.password);
     await this.sessions.reauthenticate(req);
   }
 
@@ -90,14 +90,13 @@ export class AuthController {
   @ApiOperation({
     summary: 'Changes the password; every other session is revoked, this one gets a new id',
   })
+  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS: the account is locked' })
   async changePassword(
     @Req() req: Request,
     @SessionUser() user: SessionPrincipal,
     @Body() body: ChangePasswordDto,
   ): Promise<void> {
-    if (!(await this.users.verifyPassword(user.id, body.currentPassword))) {
-      throw AuthErrors.invalidCredentials();
-    }
+    await this.auth.verifyCurrentPassword(req, user.id, body.currentPassword);
     if (body.newPassword === body.currentPassword) {
       throw AuthErrors.weakPassword('newPassword must differ from the current password');
     }

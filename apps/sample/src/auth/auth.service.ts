@@ -50,12 +50,29 @@ export class AuthService {
     if (!user || !secret) throw AuthErrors.mfaNotPending();
     const tries = await this.state.hit(`mfa:${pending.id}`, MFA_PENDING_MS);
     if (tries > MFA_MAX_TRIES) return this.abandonMfa(req, AuthErrors.mfaNotPending());
+    const attempt = await this.throttle.beginSecondFactor(user.id, req.ip);
     if (!(await this.totp.verify(user.id, secret, code))) {
-      await this.throttle.failedSecondFactor(user.email, req.ip);
+      await this.throttle.failedSecondFactor(attempt);
       if (tries === MFA_MAX_TRIES) return this.abandonMfa(req, AuthErrors.invalidMfaCode());
       throw AuthErrors.invalidMfaCode();
     }
+    await this.throttle.succeededSecondFactor(attempt);
     return this.complete(req, user, false);
+  }
+
+  /**
+   * The signed-in user's password, checked again (re-authentication, password change): a wrong
+   * one counts toward the account's lockout as a failed login does, and a locked account gets
+   * 429 TOO_MANY_ATTEMPTS even with the right one.
+   */
+  async verifyCurrentPassword(req: Request, userId: string, password: string): Promise<void> {
+    const email = this.users.findById(userId)?.email ?? userId;
+    const attempt = await this.throttle.begin(email, req.ip);
+    if (!(await this.users.verifyPassword(userId, password))) {
+      await this.throttle.failed(attempt);
+      throw AuthErrors.invalidCredentials();
+    }
+    await this.throttle.succeeded(attempt);
   }
 
   private async abandonMfa(req: Request, error: Error): Promise<never> {

@@ -13,10 +13,18 @@ export interface LoginAttempt {
   ipCount: number;
 }
 
+/** One second-factor attempt of an account, counted before the code is checked. */
+export interface SecondFactorAttempt {
+  accountKey: string;
+  accountCount: number;
+  ip: string | undefined;
+}
+
 /**
  * Login throttling: LOGIN_MAX_ATTEMPTS failed logins lock an account (known or not, so a 429
  * reveals nothing) for LOGIN_LOCKOUT_MS from the locking failure; LOGIN_IP_MAX_FAILURES failures
- * from one client IP in 15 minutes block that IP. Successful logins do not count.
+ * from one client IP in 15 minutes block that IP. Successful logins do not count. Wrong second
+ * factors have a count of their own per account, which a password login does not reset.
  */
 @Injectable()
 export class LoginThrottle {
@@ -42,13 +50,34 @@ export class LoginThrottle {
     ];
     if (locked.length === 0) return { accountKey, ipKey, accountCount, ipCount };
     await Promise.all([this.state.undo(accountKey), this.state.undo(ipKey)]);
-    const remaining = await Promise.all(locked.map((key) => this.state.remainingMs(key)));
-    throw new TooManyAttemptsException(Math.max(1, Math.ceil(Math.max(...remaining) / 1000)));
+    throw await this.tooManyAttempts(locked);
   }
 
-  /** A wrong MFA code counts as a failed login of the account, so codes cannot be guessed. */
-  async failedSecondFactor(email: string, ip: string | undefined): Promise<void> {
-    await this.failed(await this.count(email, ip));
+  /**
+   * Counts a second-factor attempt of the account, or throws 429 TOO_MANY_ATTEMPTS once
+   * LOGIN_MAX_ATTEMPTS wrong codes were sent, whatever the logins and IPs they came through.
+   */
+  async beginSecondFactor(userId: string, ip: string | undefined): Promise<SecondFactorAttempt> {
+    const accountKey = `second-factor:${userId}`;
+    const accountCount = await this.state.hit(accountKey, this.lockoutMs);
+    if (accountCount <= this.maxAttempts) return { accountKey, accountCount, ip };
+    await this.state.undo(accountKey);
+    throw await this.tooManyAttempts([accountKey]);
+  }
+
+  /** A wrong code: it stays counted, locks at LOGIN_MAX_ATTEMPTS, and counts for the IP too. */
+  async failedSecondFactor(attempt: SecondFactorAttempt): Promise<void> {
+    if (attempt.accountCount === this.maxAttempts) {
+      await this.state.restartWindow(attempt.accountKey, this.lockoutMs);
+    }
+    const ipKey = this.ipKeyOf(attempt.ip);
+    if ((await this.state.hit(ipKey, IP_WINDOW_MS)) === this.ipMaxFailures) {
+      await this.state.restartWindow(ipKey, IP_WINDOW_MS);
+    }
+  }
+
+  async succeededSecondFactor(attempt: SecondFactorAttempt): Promise<void> {
+    await this.state.reset(attempt.accountKey);
   }
 
   async failed(attempt: LoginAttempt): Promise<void> {
@@ -66,12 +95,21 @@ export class LoginThrottle {
 
   private async count(email: string, ip: string | undefined): Promise<LoginAttempt> {
     const accountKey = `account:${email.trim().toLowerCase()}`;
-    const ipKey = `ip:${ip ?? 'unknown'}`;
+    const ipKey = this.ipKeyOf(ip);
     const [accountCount, ipCount] = await Promise.all([
       this.state.hit(accountKey, this.lockoutMs),
       this.state.hit(ipKey, IP_WINDOW_MS),
     ]);
     return { accountKey, ipKey, accountCount, ipCount };
+  }
+
+  private ipKeyOf(ip: string | undefined): string {
+    return `ip:${ip ?? 'unknown'}`;
+  }
+
+  private async tooManyAttempts(lockedKeys: string[]): Promise<TooManyAttemptsException> {
+    const remaining = await Promise.all(lockedKeys.map((key) => this.state.remainingMs(key)));
+    return new TooManyAttemptsException(Math.max(1, Math.ceil(Math.max(...remaining) / 1000)));
   }
 }
 
