@@ -223,6 +223,60 @@ describe.each(STORES)('the per-user session registry on the %s', (_name, storeEn
         .expect(401);
     });
 
+    it('refuses to list or revoke the sessions of a user ranked above the caller', async () => {
+      const superadmin = await signIn(app, 'superadmin@example.com');
+      const admin = await signIn(app, 'admin@example.com');
+      const moderator = await signIn(app, 'moderator@example.com');
+      const target = `/admin/users/${superadmin.user.id}/sessions`;
+      const listed = await admin.agent.get(target).expect(403);
+      expect(listed.body).toMatchObject({
+        statusCode: 403,
+        code: 'INSUFFICIENT_PERMISSIONS',
+        requiredRoles: ['superadmin'],
+        userRoles: ['admin'],
+      });
+      const revoked = await admin.agent
+        .delete(target)
+        .set('x-csrf-token', admin.csrfToken)
+        .expect(403);
+      expect(revoked.body.code).toBe('INSUFFICIENT_PERMISSIONS');
+      await superadmin.agent.get('/auth/me').expect(200);
+      // Equal rank is allowed: an admin manages another admin's sessions, and a superadmin anyone's.
+      await admin.agent.get(`/admin/users/${admin.user.id}/sessions`).expect(200);
+      await superadmin.agent.get(`/admin/users/${moderator.user.id}/sessions`).expect(200);
+      await superadmin.agent
+        .delete(`/admin/users/${moderator.user.id}/sessions`)
+        .set('x-csrf-token', superadmin.csrfToken)
+        .expect(204);
+      await moderator.agent.get('/auth/me').expect(401);
+    });
+
+    it("needs a fresh login to revoke another user's sessions", async () => {
+      const bob = await signIn(app, 'bob@example.com');
+      const admin = await signIn(app, 'admin@example.com');
+      await sleep(1700);
+      const stale = await admin.agent
+        .delete(`/admin/users/${bob.user.id}/sessions`)
+        .set('x-csrf-token', admin.csrfToken)
+        .expect(401);
+      expect(stale.body).toEqual({
+        statusCode: 401,
+        code: 'REAUTH_REQUIRED',
+        message: expect.any(String),
+      });
+      await bob.agent.get('/auth/me').expect(200);
+      await admin.agent
+        .post('/auth/reauth')
+        .set('x-csrf-token', admin.csrfToken)
+        .send({ password: PASSWORDS['admin@example.com'] })
+        .expect(204);
+      await admin.agent
+        .delete(`/admin/users/${bob.user.id}/sessions`)
+        .set('x-csrf-token', admin.csrfToken)
+        .expect(204);
+      await bob.agent.get('/auth/me').expect(401);
+    });
+
     it("lists and revokes a user's sessions", async () => {
       const local = await createTestApp(storeEnv());
       try {

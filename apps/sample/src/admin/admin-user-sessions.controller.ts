@@ -60,15 +60,22 @@ export class AdminUserSessionsController {
   }
 
   @Get('sessions')
-  async list(@Param('id') id: string) {
-    this.userOrThrow(id);
+  @ApiResponse({ status: 403, description: 'INSUFFICIENT_PERMISSIONS: the user ranks above you' })
+  @ApiResponse({ status: 404, description: 'USER_NOT_FOUND' })
+  async list(@SessionUser() admin: SessionPrincipal, @Param('id') id: string) {
+    this.policy.assertMayManage(admin, this.userOrThrow(id));
     return { sessions: await this.registry.listSessions(id) };
   }
 
   @Delete('sessions')
+  @UseGuards(FreshLoginGuard)
+  @RequireFreshLogin()
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeAll(@Param('id') id: string): Promise<void> {
-    this.userOrThrow(id);
+  @ApiResponse({ status: 401, description: 'AUTH_REQUIRED or REAUTH_REQUIRED' })
+  @ApiResponse({ status: 403, description: 'INSUFFICIENT_PERMISSIONS: the user ranks above you' })
+  @ApiResponse({ status: 404, description: 'USER_NOT_FOUND' })
+  async revokeAll(@SessionUser() admin: SessionPrincipal, @Param('id') id: string): Promise<void> {
+    this.policy.assertMayManage(admin, this.userOrThrow(id));
     await this.registry.revokeAllSessions(id);
   }
 

@@ -10,7 +10,7 @@ import type { PublicUser } from '../users/users.repository';
 
 /**
  * No privilege escalation: an admin may only grant roles it holds itself (or below), and only
- * change users whose roles it holds itself (or below).
+ * manage (change, list the sessions of, revoke) users whose roles it holds itself (or below).
  */
 @Injectable()
 export class RoleAssignmentPolicy {
@@ -21,9 +21,16 @@ export class RoleAssignmentPolicy {
   }
 
   assertMayAssign(actor: SessionPrincipal, target: PublicUser, roles: string[]): void {
-    const beyondActor = [...roles, ...target.roles].filter(
-      (role) => !this.hierarchy.satisfiesAny(actor.roles, [role]),
-    );
+    this.assertHolds(actor, [...roles, ...target.roles]);
+  }
+
+  /** 403 INSUFFICIENT_PERMISSIONS when the target is ranked above the actor. */
+  assertMayManage(actor: SessionPrincipal, target: PublicUser): void {
+    this.assertHolds(actor, target.roles);
+  }
+
+  private assertHolds(actor: SessionPrincipal, roles: string[]): void {
+    const beyondActor = roles.filter((role) => !this.hierarchy.satisfiesAny(actor.roles, [role]));
     if (beyondActor.length > 0) {
       throw SessionErrors.insufficientPermissions(beyondActor, actor.roles);
     }
