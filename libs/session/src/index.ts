@@ -21,6 +21,7 @@ export type {
   MemoryStoreOptions,
   RedisStoreOptions,
   CsrfOptions,
+  HeaderSessionOptions,
 } from './session.options';
 export { DEFAULT_ROLE_HIERARCHY } from './session.options';
 export { sessionOptionsFromEnv } from './session-options.env';
@@ -82,6 +83,9 @@ export {
   RequireFreshLogin,
   Auth,
 } from './decorators/access.decorators';
+export { SessionContextResolver } from './context/session-context.resolver';
+export type { RequestResponse } from './context/request-of-context';
+export { SessionAccessGuard } from './guards/session-access.guard';
 export { AuthGuard } from './guards/auth.guard';
 export { RolesGuard } from './guards/roles.guard';
 export { OwnershipGuard } from './guards/ownership.guard';

@@ -14,6 +14,7 @@ import {
 import { isExpressStore } from './stores/is-express-store';
 import { SessionConfigurationError } from './errors';
 import type { ResolvedSessionOptions } from './session.options';
+import { SessionContextResolver } from './context/session-context.resolver';
 
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
@@ -57,6 +58,8 @@ export function validateSessionOptions(options: ResolvedSessionOptions): Resolve
   throwFirst(validateSync(Object.assign(new CookieShape(), options.cookie)), 'cookie.');
   validateAllowedOrigins(options.csrf.allowedOrigins);
   validatePageHistory(options.pageHistory);
+  validateContextResolver(options.contextResolver);
+  validateHeaderSessions(options);
   validateCombinations(options);
   return options;
 }
@@ -133,6 +136,31 @@ function validatePageHistory(pageHistory: ResolvedSessionOptions['pageHistory'])
   }
   if (pageHistory.isPage !== undefined && typeof pageHistory.isPage !== 'function') {
     throw new SessionConfigurationError('pageHistory.isPage', 'must be a function');
+  }
+}
+
+function validateContextResolver(resolver: unknown): void {
+  const isResolverClass =
+    resolver === SessionContextResolver ||
+    (typeof resolver === 'function' && resolver.prototype instanceof SessionContextResolver);
+  if (!isResolverClass) {
+    throw new SessionConfigurationError('contextResolver', 'must extend SessionContextResolver');
+  }
+}
+
+function validateHeaderSessions({ headerSessions, csrf }: ResolvedSessionOptions): void {
+  const { enabled, headerName, scheme } = headerSessions;
+  if (typeof enabled !== 'boolean') {
+    throw new SessionConfigurationError('headerSessions.enabled', 'must be a boolean');
+  }
+  if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(headerName) || headerName === 'cookie') {
+    throw new SessionConfigurationError('headerSessions.headerName', 'must be a header name');
+  }
+  if (headerName === csrf.headerName) {
+    throw new SessionConfigurationError('headerSessions.headerName', 'is the CSRF header');
+  }
+  if (typeof scheme !== 'string' || /\s/.test(scheme)) {
+    throw new SessionConfigurationError('headerSessions.scheme', 'must be a word such as Bearer');
   }
 }
 

@@ -9,6 +9,11 @@ import { SessionSecurity } from './security/session-security.service';
 import { MergingStore } from './stores/merging.store';
 import { commitBeforeEnd } from './stores/commit-before-end';
 import { PageHistoryRecorder } from './data/page-history.recorder';
+import {
+  attachContextResolver,
+  DEFAULT_CONTEXT_RESOLVER,
+  SessionContextResolver,
+} from './context/session-context.resolver';
 
 /** Reads leave their rare, best-effort session changes to express-session's own save. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -29,6 +34,7 @@ export class SessionMiddleware implements NestMiddleware {
     @InjectSessionOptions() options: ResolvedSessionOptions,
     @InjectSessionStore() private readonly store: Store,
     private readonly security: SessionSecurity,
+    private readonly contextResolver: SessionContextResolver,
   ) {
     this.handler = session({
       secret: options.secret,
@@ -51,6 +57,9 @@ export class SessionMiddleware implements NestMiddleware {
   /** Rejects (into Nest's exception filters) only when the store or a security check failed. */
   use(req: Request, res: Response, next: NextFunction): Promise<void> {
     let settled = false;
+    if (this.contextResolver !== DEFAULT_CONTEXT_RESOLVER) {
+      attachContextResolver(req, this.contextResolver);
+    }
     return new Promise<void>((resolve, reject) => {
       this.handler(req, res, (err?: unknown) => {
         if (settled) {

@@ -6,7 +6,11 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import {
+  DEFAULT_CONTEXT_RESOLVER,
+  SessionContextResolver,
+} from './context/session-context.resolver';
 import { ConfigurableSessionModule, RAW_SESSION_OPTIONS } from './session.module-definition';
 import { SESSION_OPTIONS, SESSION_REDIS_CLIENT, SESSION_STORE } from './session.constants';
 import {
@@ -47,6 +51,14 @@ const providers: Provider[] = [
     inject: [SessionStoreHost],
     useFactory: (host: SessionStoreHost) => host.redisClient,
   },
+  {
+    provide: SessionContextResolver,
+    inject: [SESSION_OPTIONS, ModuleRef],
+    useFactory: (options: ResolvedSessionOptions, moduleRef: ModuleRef) =>
+      options.contextResolver === SessionContextResolver
+        ? DEFAULT_CONTEXT_RESOLVER
+        : moduleRef.create(options.contextResolver),
+  },
   SessionMiddleware,
   SessionSecurity,
   SessionService,
@@ -77,6 +89,7 @@ const providers: Provider[] = [
     SessionHealthService,
     SessionEvents,
     SessionAnalytics,
+    SessionContextResolver,
   ],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { RedisClientLike } from './stores/redis-client';
 import { isExpressStore } from './stores/is-express-store';
 import type { PageHistoryOptions } from './data/page-history.recorder';
+import { SessionContextResolver } from './context/session-context.resolver';
 
 /** Cookie attributes, as express-session takes them. */
 export interface SessionCookieOptions {
@@ -60,6 +61,19 @@ export interface CsrfOptions {
   allowedOrigins?: string[];
   /** @default 'x-csrf-token' */
   headerName?: string;
+}
+
+/** Sessions for clients that keep no cookies: the token rides in a request header. */
+export interface HeaderSessionOptions {
+  /**
+   * Accept sessions issued with `SessionService.login(req, user, { transport: 'header' })`,
+   * presented as `<headerName>: <scheme> <token>`. @default false
+   */
+  enabled?: boolean;
+  /** @default 'authorization' */
+  headerName?: string;
+  /** The scheme before the token; an empty string for a bare token. @default 'Bearer' */
+  scheme?: string;
 }
 
 export interface SessionModuleOptions {
@@ -119,6 +133,13 @@ export interface SessionModuleOptions {
    * without an interceptor. @default false
    */
   pageHistory?: PageHistoryOptions | false;
+  /** Header (bearer token) sessions for API and mobile clients. @default { enabled: false } */
+  headerSessions?: HeaderSessionOptions;
+  /**
+   * Where every guard and decorator finds the request and the principal; a subclass of
+   * SessionContextResolver, built with dependency injection. @default SessionContextResolver
+   */
+  contextResolver?: Type<SessionContextResolver>;
 }
 
 /** Options with every default applied; what `SESSION_OPTIONS` injects. */
@@ -135,6 +156,7 @@ export interface ResolvedSessionOptions extends Required<
     | 'trustProxy'
     | 'proxy'
     | 'pageHistory'
+    | 'headerSessions'
   >
 > {
   secret: string[];
@@ -153,6 +175,7 @@ export interface ResolvedSessionOptions extends Required<
   csrf: Required<CsrfOptions>;
   trustProxy: boolean | number | string;
   pageHistory: PageHistoryOptions | false;
+  headerSessions: Required<HeaderSessionOptions>;
 }
 
 export const DEFAULT_ROLE_HIERARCHY = ['user', 'moderator', 'admin', 'superadmin'];
@@ -210,6 +233,12 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
     },
     countryHeader: (options.countryHeader ?? 'cf-ipcountry').toLowerCase(),
     pageHistory: options.pageHistory ?? false,
+    headerSessions: {
+      enabled: options.headerSessions?.enabled ?? false,
+      headerName: (options.headerSessions?.headerName ?? 'authorization').toLowerCase(),
+      scheme: options.headerSessions?.scheme ?? 'Bearer',
+    },
+    contextResolver: options.contextResolver ?? SessionContextResolver,
   };
 }
 

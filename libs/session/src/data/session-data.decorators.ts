@@ -8,9 +8,10 @@ import {
   type PreferenceLimits,
   type PreferenceMap,
 } from './session-preferences';
+import { decoratedRequestOf } from '../context/session-context.resolver';
 
 function requestOf(ctx: ExecutionContext): Request {
-  return ctx.switchToHttp().getRequest<Request>();
+  return decoratedRequestOf(ctx).req ?? ({} as Request);
 }
 
 /** The request's flash messages: `@Flash() flash: SessionFlash`. */

@@ -1,4 +1,4 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { SkipCsrfMetadata } from '../session.metadata';
@@ -8,6 +8,7 @@ import { csrfTokensMatch } from '../security/csrf';
 import { InjectSessionOptions } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import { SessionErrors } from '../errors';
+import { SessionAccessGuard } from './session-access.guard';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -15,23 +16,26 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * CSRF protection for POST, PUT, PATCH and DELETE: an `Origin` that is present must be allowed
  * (the app's own origin or `csrf.allowedOrigins`), and a request with a live session must carry
  * the session's synchronizer token in the CSRF header. 403 CSRF_INVALID otherwise.
- * `@SkipCsrf()` exempts a route. Register it globally (APP_GUARD) or per controller.
+ * On GraphQL, mutations are the state-changing operations. `@SkipCsrf()` exempts a route.
+ * Register it globally (APP_GUARD) or per controller.
  */
 @Injectable()
-export class CsrfGuard implements CanActivate {
+export class CsrfGuard extends SessionAccessGuard {
   protected readonly allowedOrigins: Set<string>;
 
   constructor(
     protected readonly reflector: Reflector,
     @InjectSessionOptions() protected readonly options: ResolvedSessionOptions,
   ) {
+    super();
     this.allowedOrigins = new Set(options.csrf.allowedOrigins.map(normalizeOrigin));
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
-    if (!this.options.csrf.enabled || SAFE_METHODS.has(request.method)) return true;
+    if (!this.options.csrf.enabled || !this.isStateChanging(context)) return true;
     if (this.isExempt(context)) return true;
+    const request = this.getRequestResponse(context).req;
+    if (!request) return true;
     const origin = request.get('origin');
     if (origin !== undefined && !this.isAllowedOrigin(request, origin)) {
       throw SessionErrors.csrfInvalid('Cross-origin request refused');
@@ -43,12 +47,18 @@ export class CsrfGuard implements CanActivate {
   }
 
   protected isExempt(context: ExecutionContext): boolean {
-    return (
-      this.reflector.getAllAndOverride(SkipCsrfMetadata, [
-        context.getHandler(),
-        context.getClass(),
-      ]) === true
-    );
+    return this.metadataOf(SkipCsrfMetadata, context) === true;
+  }
+
+  /** POST, PUT, PATCH, DELETE over http; a mutation on GraphQL; never a gateway message. */
+  protected isStateChanging(context: ExecutionContext): boolean {
+    const type = context.getType<'http' | 'graphql' | 'ws'>();
+    if (type === 'graphql') {
+      const info = context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined;
+      return info?.operation?.operation === 'mutation';
+    }
+    if (type !== 'http') return false;
+    return !SAFE_METHODS.has(this.getRequest(context).method);
   }
 
   protected isAllowedOrigin(request: Request, origin: string): boolean {

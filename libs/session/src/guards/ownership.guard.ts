@@ -1,15 +1,13 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { OwnedByMetadata, type OwnedByMetadataValue } from '../session.metadata';
-import { principalOf } from '../request-session';
-import { endedSessionError } from '../security/session-end';
 import { InjectSessionOptions } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import type { SessionPrincipal } from '../session.types';
 import { SessionErrors } from '../errors';
 import { RoleHierarchy } from './role-hierarchy';
 import type { OwnershipResolver } from './ownership-resolver';
+import { SessionAccessGuard } from './session-access.guard';
 
 const DEFAULT_BYPASS_ROLE = 'admin';
 
@@ -19,7 +17,7 @@ const DEFAULT_BYPASS_ROLE = 'admin';
  * bypass role (default: admin and above).
  */
 @Injectable()
-export class OwnershipGuard implements CanActivate {
+export class OwnershipGuard extends SessionAccessGuard {
   protected readonly hierarchy: RoleHierarchy;
 
   constructor(
@@ -27,19 +25,16 @@ export class OwnershipGuard implements CanActivate {
     protected readonly moduleRef: ModuleRef,
     @InjectSessionOptions() options: ResolvedSessionOptions,
   ) {
+    super();
     this.hierarchy = new RoleHierarchy(options.roleHierarchy);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const meta = this.reflector.getAllAndOverride(OwnedByMetadata, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const meta = this.metadataOf(OwnedByMetadata, context);
     if (!meta) return true;
-    const request = context.switchToHttp().getRequest<Request>();
-    const principal = principalOf(request);
-    if (!principal) throw endedSessionError(request) ?? SessionErrors.authRequired();
-    const owner = await this.resolverFor(meta).ownerOf(request);
+    const request = this.getRequest(context);
+    const principal = this.requirePrincipal(request, context);
+    const owner = await this.resolverFor(meta).ownerOf(request, context);
     if (owner === null || owner === undefined) throw SessionErrors.resourceNotFound();
     if (owner === principal.id || this.canBypass(principal, meta)) return true;
     throw SessionErrors.accessDenied();
