@@ -1,37 +1,53 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { RedisClusterType } from 'redis';
-import { answersPing } from './redis-server';
+import {
+  freeLowPort,
+  infoOf,
+  ramDir,
+  redisCli,
+  RedisProcess,
+  removeDir,
+  until,
+} from './redis-process';
 
-const run = promisify(execFile);
-
-/** Redis puts a node's cluster bus on its client port + 10000 (Redis 6 has no `cluster-port`). */
-const BUS_PORT_OFFSET = 10_000;
-const START_TIMEOUT_MS = 10_000;
 const CLUSTER_OK_TIMEOUT_MS = 20_000;
 
-interface ClusterNode {
+export interface PrivateRedisClusterOptions {
+  /** Masters, each owning a third (or so) of the slots. @default 3 */
+  masters?: number;
+  /** Replicas per master (a failover needs one). @default 0 */
+  replicasPerMaster?: number;
+  /** `cluster-node-timeout`: how long a node may be silent before it counts as failing. @default 15000 */
+  nodeTimeoutMs?: number;
+}
+
+/** One node as `CLUSTER NODES` describes it. */
+export interface ClusterNodeInfo {
   port: number;
-  process: ChildProcess;
-  logFile: string;
-  spawnError?: Error;
+  role: 'master' | 'replica';
+  /** For a replica, the port of its master. */
+  masterPort?: number;
+  failed: boolean;
 }
 
 /**
- * A private Redis Cluster of three masters (no replicas) on loopback, in a fresh temp dir, for
- * one test file: `start()` launches the redis-server processes, joins them with
- * `redis-cli --cluster create` and waits until every node reports `cluster_state:ok`; `stop()`
- * kills them and removes the dir.
+ * A private Redis Cluster on loopback for one test file (its `nodes.conf` files in RAM, nothing on
+ * disk): `start()` launches the redis-server processes, joins them with
+ * `redis-cli --cluster create` and waits until every node reports `cluster_state:ok` (and every
+ * replica is in sync); `stop()` kills each by pid and removes the dir.
  */
 export class PrivateRedisCluster {
-  private nodes: ClusterNode[] = [];
+  private nodes: RedisProcess[] = [];
   private dir?: string;
+  private readonly masters: number;
+  private readonly replicasPerMaster: number;
+  private readonly nodeTimeoutMs: number;
 
-  constructor(private readonly size = 3) {}
+  constructor(options: PrivateRedisClusterOptions = {}) {
+    this.masters = options.masters ?? 3;
+    this.replicasPerMaster = options.replicasPerMaster ?? 0;
+    this.nodeTimeoutMs = options.nodeTimeoutMs ?? 15_000;
+  }
 
   get ports(): number[] {
     return this.nodes.map((node) => node.port);
@@ -42,112 +58,164 @@ export class PrivateRedisCluster {
     return this.ports.map((port) => ({ url: `redis://127.0.0.1:${port}` }));
   }
 
+  /** `host:port,host:port,...` as the sample's REDIS_CLUSTER_NODES takes it. */
+  get seedList(): string {
+    return this.ports.map((port) => `127.0.0.1:${port}`).join(',');
+  }
+
   async start(): Promise<void> {
-    this.dir = await mkdtemp(path.join(tmpdir(), 'nest-session-kit-cluster-'));
+    this.dir = await ramDir('cluster');
     try {
+      const size = this.masters * (1 + this.replicasPerMaster);
       const taken = new Set<number>();
-      for (let i = 0; i < this.size; i++) {
-        const port = await freeClusterPort(taken);
-        taken.add(port);
-        this.nodes.push(this.spawnNode(port));
+      for (let i = 0; i < size; i++) {
+        this.nodes.push(this.nodeProcess(await freeLowPort(taken)));
       }
-      await Promise.all(this.nodes.map((node) => this.waitForPing(node)));
+      await Promise.all(this.nodes.map((node) => node.start()));
       await redisCli([
         '--cluster',
         'create',
         ...this.ports.map((port) => `127.0.0.1:${port}`),
         '--cluster-replicas',
-        '0',
+        String(this.replicasPerMaster),
         '--cluster-yes',
       ]);
       await this.waitForClusterOk();
+      await this.waitForReplicasInSync();
     } catch (err) {
-      const logs = await this.logs();
+      const logs = this.nodes.map((node) => `--- redis-server ${node.port} ---\n${node.log}`);
       await this.stop();
       const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`Redis Cluster did not start: ${reason}\n${logs}`, { cause: err });
+      throw new Error(`Redis Cluster did not start: ${reason}\n${logs.join('\n')}`, { cause: err });
     }
   }
 
   async stop(): Promise<void> {
     const nodes = this.nodes;
     this.nodes = [];
-    await Promise.all(nodes.map(({ process: child }) => killProcess(child)));
-    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    await Promise.all(nodes.map((node) => node.kill()));
+    await removeDir(this.dir);
     this.dir = undefined;
   }
 
-  private spawnNode(port: number): ClusterNode {
-    const dir = this.dir as string;
-    const logFile = path.join(dir, `redis-${port}.log`);
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--logfile',
-        logFile,
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        path.join(dir, `nodes-${port}.conf`),
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    );
-    const node: ClusterNode = { port, process: child, logFile };
-    child.on('error', (err) => (node.spawnError = err));
-    return node;
+  /** Kills the node on `port` (SIGKILL by pid): its replica takes over after the node timeout. */
+  async killNode(port: number): Promise<void> {
+    await this.nodeOn(port).kill();
   }
 
-  private async waitForPing(node: ClusterNode): Promise<void> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (node.spawnError) throw new Error(`redis-server: ${node.spawnError.message}`);
-      if (node.process.exitCode !== null || node.process.signalCode !== null) {
-        throw new Error(`redis-server on ${node.port} exited (${node.process.exitCode})`);
+  /**
+   * Waits until the node on `replicaPort` has been promoted (it reports itself master) and every
+   * live node is back to `cluster_state:ok`; resolves with the time waited.
+   */
+  async waitForPromotion(replicaPort: number, timeoutMs = CLUSTER_OK_TIMEOUT_MS): Promise<number> {
+    const started = Date.now();
+    await until(`the replica on ${replicaPort} promoted`, timeoutMs, async () => {
+      const info = await infoOf(replicaPort, ['INFO', 'replication']);
+      return info.role === 'master' ? true : undefined;
+    });
+    await this.waitForClusterOk(timeoutMs, false);
+    return Date.now() - started;
+  }
+
+  /** Starts the node on `port` again (it rejoins from its nodes.conf, as a replica if replaced). */
+  async restartNode(port: number): Promise<void> {
+    await this.nodeOn(port).start();
+  }
+
+  /** The topology as a live node reports it. */
+  async topology(): Promise<ClusterNodeInfo[]> {
+    for (const node of this.nodes.filter((each) => each.isRunning)) {
+      try {
+        return parseClusterNodes(await redisCli(['-p', String(node.port), 'CLUSTER', 'NODES']));
+      } catch {
+        // that node is unreachable: ask the next one
       }
-      if (await answersPing(node.port)) return;
-      if (Date.now() > deadline) throw new Error(`redis-server did not start on ${node.port}`);
-      await sleep(50);
     }
+    throw new Error('No cluster node answers CLUSTER NODES');
   }
 
-  private async waitForClusterOk(): Promise<void> {
-    const deadline = Date.now() + CLUSTER_OK_TIMEOUT_MS;
-    for (;;) {
-      const infos = await Promise.all(this.ports.map((port) => clusterInfo(port)));
+  /**
+   * Waits until every running node reports `cluster_state:ok` with all slots assigned (and, with
+   * `allKnown`, knows every node started).
+   */
+  async waitForClusterOk(timeoutMs = CLUSTER_OK_TIMEOUT_MS, allKnown = true): Promise<void> {
+    const live = this.nodes.filter((node) => node.isRunning);
+    await until('cluster_state:ok on every node', timeoutMs, async () => {
+      const infos = await Promise.all(live.map((node) => infoOf(node.port, ['CLUSTER', 'INFO'])));
       const ready = infos.every(
         (info) =>
           info.cluster_state === 'ok' &&
           info.cluster_slots_assigned === '16384' &&
-          info.cluster_known_nodes === String(this.size),
+          (!allKnown || info.cluster_known_nodes === String(this.nodes.length)),
       );
-      if (ready) return;
-      if (Date.now() > deadline) {
-        const states = infos.map((info, i) => `${this.ports[i]}: ${info.cluster_state}`);
-        throw new Error(`cluster_state not ok on every node (${states.join(', ')})`);
-      }
-      await sleep(100);
-    }
+      return ready ? true : undefined;
+    });
   }
 
-  private async logs(): Promise<string> {
-    const parts = await Promise.all(
-      this.nodes.map(async ({ port, logFile }) => {
-        const text = await readFile(logFile, 'utf8').catch(() => '');
-        return `--- redis-server ${port} ---\n${text.split('\n').slice(-20).join('\n')}`;
-      }),
-    );
-    return parts.join('\n');
+  private async waitForReplicasInSync(): Promise<void> {
+    if (this.replicasPerMaster === 0) return;
+    await until('every replica in sync with its master', CLUSTER_OK_TIMEOUT_MS, async () => {
+      const topology = await this.topology();
+      const replicas = topology.filter((node) => node.role === 'replica');
+      if (replicas.length !== this.masters * this.replicasPerMaster) return undefined;
+      const infos = await Promise.all(
+        replicas.map((node) => infoOf(node.port, ['INFO', 'replication'])),
+      );
+      return infos.every((info) => info.master_link_status === 'up') ? true : undefined;
+    });
   }
+
+  private nodeOn(port: number): RedisProcess {
+    const node = this.nodes.find((each) => each.port === port);
+    if (!node) throw new Error(`No cluster node on ${port}`);
+    return node;
+  }
+
+  private nodeProcess(port: number): RedisProcess {
+    const dir = this.dir as string;
+    return new RedisProcess(port, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      path.join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout',
+      String(this.nodeTimeoutMs),
+      // A replica takes over however long it has been out of touch with its master.
+      '--cluster-replica-validity-factor',
+      '0',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
+  }
+}
+
+function parseClusterNodes(text: string): ClusterNodeInfo[] {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const rows = lines.map((line) => line.split(' '));
+  const portById = new Map(rows.map(([id, address]) => [id, portOf(address)]));
+  return rows.map(([, address, flags, masterId]) => {
+    const flagList = flags.split(',');
+    const replica = flagList.includes('slave');
+    return {
+      port: portOf(address),
+      role: replica ? 'replica' : 'master',
+      masterPort: replica ? portById.get(masterId) : undefined,
+      failed: flagList.includes('fail') || flagList.includes('fail?'),
+    };
+  });
+}
+
+/** `127.0.0.1:7000@17000` → 7000 */
+function portOf(address: string): number {
+  return Number(address.split('@')[0].split(':').pop());
 }
 
 /**
@@ -168,61 +236,4 @@ export async function keysByMaster(
       return found;
     }),
   );
-}
-
-/** `CLUSTER INFO` of one node as fields; empty when the node does not answer. */
-async function clusterInfo(port: number): Promise<Record<string, string>> {
-  try {
-    const text = await redisCli(['-p', String(port), 'CLUSTER', 'INFO']);
-    const fields: Record<string, string> = {};
-    for (const line of text.split(/\r?\n/)) {
-      const at = line.indexOf(':');
-      if (at > 0) fields[line.slice(0, at)] = line.slice(at + 1).trim();
-    }
-    return fields;
-  } catch {
-    return {};
-  }
-}
-
-async function redisCli(args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', ...args], { timeout: 15_000 });
-  return stdout;
-}
-
-/**
- * A free loopback port whose cluster bus port (+10000) is free too. Picked below the ephemeral
- * range (32768 and up on Linux), so neither collides with outgoing connections, and so the bus
- * port stays a valid port (`freePort()` may hand out one above 55535).
- */
-async function freeClusterPort(taken: Set<number>): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = 12_000 + Math.floor(Math.random() * 10_000);
-    if (taken.has(port) || taken.has(port - BUS_PORT_OFFSET) || taken.has(port + BUS_PORT_OFFSET))
-      continue;
-    if ((await isFree(port)) && (await isFree(port + BUS_PORT_OFFSET))) return port;
-  }
-  throw new Error('No free pair of loopback ports for a cluster node');
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-function killProcess(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -9,7 +9,7 @@ export const SAMPLE_MAIN = path.join(ROOT, 'dist/apps/sample/apps/sample/src/mai
 
 /** Variables that configure the sample; a spawned app gets only those a test sets. */
 const SAMPLE_VARIABLES =
-  /^(NODE_ENV|PORT|REDIS_URL|SESSION_.*|COOKIE_.*|TRUST_PROXY|ALLOWED_ORIGINS|LOGIN_.*)$/;
+  /^(NODE_ENV|PORT|REDIS_.*|DATABASE_URL|SESSION_.*|COOKIE_.*|TRUST_PROXY|ALLOWED_ORIGINS|LOGIN_.*)$/;
 
 /** Builds the sample unless its entry point is already there. */
 export function ensureSampleBuilt(): void {
