@@ -69,11 +69,11 @@ export { Flash, NavigationHistory, FormDrafts, Preferences } from './data/sessio
 export type { PreferencesDecoratorOptions } from './data/session-data.decorators';
 export type { FlashMessage, FormDraft, PreferenceValue } from './data/session-data.types';
 export type { SessionStoreHealth } from './session-health.service';
-export { MemorySessionStore } from './stores/memory-session.store';
-export type { MemorySessionStoreOptions } from './stores/memory-session.store';
-export { RedisSessionStore } from './stores/redis-session.store';
-export type { RedisSessionStoreOptions } from './stores/redis-session.store';
-export type { RedisClientLike } from './stores/redis-client';
+export { MemorySessionStore } from './backends/memory/memory-session.store';
+export type { MemorySessionStoreOptions } from './backends/memory/memory-session.store';
+export { RedisSessionStore } from './backends/redis/redis-session.store';
+export type { RedisSessionStoreOptions } from './backends/redis/redis-session.store';
+export type { RedisClientLike } from './backends/redis/redis-client';
 export { Session, SessionUser, SessionId } from './decorators/session.decorator';
 export {
   Roles,

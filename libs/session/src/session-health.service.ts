@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectSessionRedisClient } from './session.constants';
-import { pingRedis, type RedisClientLike } from './stores/redis-client';
+import { pingRedis, type RedisClientLike } from './backends/redis/redis-client';
 
 export interface SessionStoreHealth {
   status: 'up' | 'down';

@@ -2,7 +2,7 @@ import { Store } from 'express-session';
 import { validateSessionOptions } from './session-options.validation';
 import { applySessionDefaults, type SessionModuleOptions } from './session.options';
 import { SessionConfigurationError } from './errors';
-import type { RedisClientLike } from './stores/redis-client';
+import type { RedisClientLike } from './backends/redis/redis-client';
 
 const SECRET = 'a-production-secret-of-at-least-32-chars';
 

@@ -11,7 +11,7 @@ import {
   ValidationError,
   validateSync,
 } from 'class-validator';
-import { isExpressStore } from './stores/is-express-store';
+import { isExpressStore } from './backends/is-express-store';
 import { SessionConfigurationError } from './errors';
 import type { ResolvedSessionOptions } from './session.options';
 import { SessionContextResolver } from './context/session-context.resolver';

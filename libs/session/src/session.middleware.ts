@@ -6,8 +6,8 @@ import type { ResolvedSessionOptions } from './session.options';
 import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
 import { SessionSecurity } from './security/session-security.service';
-import { MergingStore } from './stores/merging.store';
-import { commitBeforeEnd } from './stores/commit-before-end';
+import { MergingStore } from './backends/merging.store';
+import { commitBeforeEnd } from './commit-before-end';
 import { PageHistoryRecorder } from './data/page-history.recorder';
 import {
   attachContextResolver,

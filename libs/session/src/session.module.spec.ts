@@ -20,7 +20,7 @@ import type { ResolvedSessionOptions, SessionModuleOptions } from './session.opt
 import { SessionService } from './session.service';
 import { SessionHealthService } from './session-health.service';
 import { SessionEvents } from './session-events';
-import { MemorySessionStore } from './stores/memory-session.store';
+import { MemorySessionStore } from './backends/memory/memory-session.store';
 import { RolesGuard } from './guards/roles.guard';
 import { FreshLoginGuard } from './guards/fresh-login.guard';
 import { SessionConfigurationError } from './errors';

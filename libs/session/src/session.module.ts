@@ -19,13 +19,13 @@ import {
   type SessionModuleOptions,
 } from './session.options';
 import { validateSessionOptions } from './session-options.validation';
-import { SessionStoreHost } from './stores/session-store.host';
+import { SessionStoreHost } from './backends/session-store.host';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
 import { SessionSecurity } from './security/session-security.service';
 import { SessionRegistry } from './registry/session-registry.service';
-import { SESSION_REGISTRY_BACKEND } from './registry/session-registry.backend';
-import { createRegistryBackend } from './registry/registry-backend.factory';
+import { SESSION_REGISTRY_BACKEND } from './backends/session-registry.backend';
+import { createRegistryBackend } from './backends/redis/redis-registry-backend.factory';
 import { SessionHealthService } from './session-health.service';
 import { SessionEvents } from './session-events';
 import { SessionAnalytics } from './analytics/session-analytics.service';

@@ -2,8 +2,8 @@ import type { Store } from 'express-session';
 import type { Type } from '@nestjs/common';
 import type { RouteInfo } from '@nestjs/common/interfaces';
 import type { Request } from 'express';
-import type { RedisClientLike } from './stores/redis-client';
-import { isExpressStore } from './stores/is-express-store';
+import type { RedisClientLike } from './backends/redis/redis-client';
+import { isExpressStore } from './backends/is-express-store';
 import type { PageHistoryOptions } from './data/page-history.recorder';
 import { SessionContextResolver } from './context/session-context.resolver';
 

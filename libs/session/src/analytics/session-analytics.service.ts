@@ -7,12 +7,12 @@ import { SessionRegistry } from '../registry/session-registry.service';
 import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
 import { DEFAULT_IDLE_TIMEOUT_MS, type ResolvedSessionOptions } from '../session.options';
 import type { SessionAuthInfo, SessionPrincipal } from '../session.types';
-import { RedisSessionStore } from '../stores/redis-session.store';
+import { RedisSessionStore } from '../backends/redis/redis-session.store';
 import { lastDays, MAX_STATS_DAYS, utcDayOf } from './analytics-days';
 import { clientCountryOf } from './client-country';
-import { MemoryAnalyticsBackend } from './memory-analytics.backend';
-import { RedisAnalyticsBackend } from './redis-analytics.backend';
-import type { SessionAnalyticsBackend } from './session-analytics.backend';
+import { MemoryAnalyticsBackend } from '../backends/memory/memory-analytics.backend';
+import { RedisAnalyticsBackend } from '../backends/redis/redis-analytics.backend';
+import type { SessionAnalyticsBackend } from '../backends/session-analytics.backend';
 import type { SessionStats } from './session-stats.types';
 
 /**

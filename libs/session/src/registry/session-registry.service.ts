@@ -5,12 +5,12 @@ import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import type { SessionPrincipal } from '../session.types';
 import { SessionEvents, type SessionEndReason } from '../session-events';
-import { StoreAccess } from '../stores/store-access';
+import { StoreAccess } from '../backends/store-access';
 import {
   SESSION_REGISTRY_BACKEND,
   type RegistryEntry,
   type SessionRegistryBackend,
-} from './session-registry.backend';
+} from '../backends/session-registry.backend';
 
 /** A live session as its user sees it; `id` is an opaque handle, never the session id. */
 export interface SessionInfo {

@@ -1,4 +1,4 @@
-import type { RegistryEntry, SessionRegistryBackend } from './session-registry.backend';
+import type { RegistryEntry, SessionRegistryBackend } from '../session-registry.backend';
 
 /** The per-user index in process memory, beside the memory store. */
 export class MemoryRegistryBackend implements SessionRegistryBackend {

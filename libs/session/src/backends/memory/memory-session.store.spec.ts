@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { SessionData } from 'express-session';
 import { MemorySessionStore, type MemorySessionStoreOptions } from './memory-session.store';
-import { SessionStoreError } from '../errors';
+import { SessionStoreError } from '../../errors';
 
 const COOKIE = { originalMaxAge: 3_600_000, httpOnly: true, path: '/' };
 

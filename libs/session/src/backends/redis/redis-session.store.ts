@@ -1,7 +1,7 @@
 import type { SessionData } from 'express-session';
 import { createHash } from 'node:crypto';
 import { RedisStore } from 'connect-redis';
-import { MergingStore, type SwapResult } from './merging.store';
+import { MergingStore, type SwapResult } from '../merging.store';
 import { LuaScript, RedisCommands, type RedisClientLike } from './redis-client';
 
 export interface RedisSessionStoreOptions {

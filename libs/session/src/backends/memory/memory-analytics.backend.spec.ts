@@ -1,4 +1,4 @@
-import { lastDays, utcDayOf } from './analytics-days';
+import { lastDays, utcDayOf } from '../../analytics/analytics-days';
 import { MemoryAnalyticsBackend } from './memory-analytics.backend';
 
 const MINUTE = 60_000;

@@ -1,9 +1,9 @@
 import type { Store } from 'express-session';
-import type { ResolvedSessionOptions } from '../session.options';
-import { RedisSessionStore } from '../stores/redis-session.store';
-import { MemoryRegistryBackend } from './memory-registry.backend';
+import type { ResolvedSessionOptions } from '../../session.options';
+import { RedisSessionStore } from './redis-session.store';
+import { MemoryRegistryBackend } from '../memory/memory-registry.backend';
 import { RedisRegistryBackend } from './redis-registry.backend';
-import type { SessionRegistryBackend } from './session-registry.backend';
+import type { SessionRegistryBackend } from '../session-registry.backend';
 
 const THIRTY_DAYS_SECONDS = 30 * 86_400;
 

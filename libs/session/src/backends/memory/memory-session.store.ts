@@ -1,6 +1,6 @@
 import type { SessionData } from 'express-session';
-import { MergingStore, type SwapResult } from './merging.store';
-import { parseSessionJson } from './session-patch';
+import { MergingStore, type SwapResult } from '../merging.store';
+import { parseSessionJson } from '../session-patch';
 
 interface Entry {
   raw: string;

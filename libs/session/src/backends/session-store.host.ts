@@ -7,13 +7,13 @@ import type {
   ResolvedSessionOptions,
 } from '../session.options';
 import { DEFAULT_MEMORY_MAX_SESSIONS } from '../session.options';
-import { MemorySessionStore } from './memory-session.store';
+import { MemorySessionStore } from './memory/memory-session.store';
 import {
   connectRedisClient,
   DEFAULT_COMMAND_TIMEOUT_MS,
   type RedisClientLike,
-} from './redis-client';
-import { RedisSessionStore } from './redis-session.store';
+} from './redis/redis-client';
+import { RedisSessionStore } from './redis/redis-session.store';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import { SessionErrors } from '../errors';
-import { sessionOf } from '../request-session';
-import type { MergingStore } from './merging.store';
+import { SessionErrors } from './errors';
+import { sessionOf } from './request-session';
+import type { MergingStore } from './backends/merging.store';
 
 type End = (...args: unknown[]) => Response;
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { isExpiredDay } from './analytics-days';
-import { durationBucketOf, emptyDurationCounts } from './duration-bucket';
+import { isExpiredDay } from '../../analytics/analytics-days';
+import { durationBucketOf, emptyDurationCounts } from '../../analytics/duration-bucket';
 import type {
   SessionActivityFact,
   SessionAnalyticsBackend,
   SessionEndFact,
   SessionStartFact,
-} from './session-analytics.backend';
-import { sumFigures } from './sum-figures';
-import type { SessionFigures, SessionStats } from './session-stats.types';
+} from '../session-analytics.backend';
+import { sumFigures } from '../../analytics/sum-figures';
+import type { SessionFigures, SessionStats } from '../../analytics/session-stats.types';
 
 interface DayCounters {
   sessionsStarted: number;

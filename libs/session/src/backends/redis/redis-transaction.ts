@@ -1,5 +1,5 @@
 import type { RedisClientType, RedisClusterType } from 'redis';
-import type { RedisCommands } from '../stores/redis-client';
+import type { RedisCommands } from './redis-client';
 
 /**
  * Sends raw commands as one MULTI/EXEC: one round trip, applied atomically. On a cluster every

@@ -1,19 +1,19 @@
-import { expiryOfDay } from './analytics-days';
-import { durationBucketOf, emptyDurationCounts } from './duration-bucket';
+import { expiryOfDay } from '../../analytics/analytics-days';
+import { durationBucketOf, emptyDurationCounts } from '../../analytics/duration-bucket';
 import { runTransaction } from './redis-transaction';
-import type { RedisCommands } from '../stores/redis-client';
+import type { RedisCommands } from './redis-client';
 import type {
   SessionActivityFact,
   SessionAnalyticsBackend,
   SessionEndFact,
   SessionStartFact,
-} from './session-analytics.backend';
+} from '../session-analytics.backend';
 import {
   DURATION_BUCKETS,
   type DailySessionFigures,
   type SessionStats,
-} from './session-stats.types';
-import { sumFigures } from './sum-figures';
+} from '../../analytics/session-stats.types';
+import { sumFigures } from '../../analytics/sum-figures';
 
 /** The fields of one day's figures, in the order `stats` reads them. */
 const READS_PER_DAY = 5;

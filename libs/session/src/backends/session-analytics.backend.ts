@@ -1,4 +1,4 @@
-import type { SessionStats } from './session-stats.types';
+import type { SessionStats } from '../analytics/session-stats.types';
 
 /** A session as analytics knows it: a hash, never its id. */
 export interface TrackedSession {

@@ -1,9 +1,9 @@
-import { LuaScript, type RedisCommands } from '../stores/redis-client';
+import { LuaScript, type RedisCommands } from './redis-client';
 import {
   parseEntry,
   type RegistryEntry,
   type SessionRegistryBackend,
-} from './session-registry.backend';
+} from '../session-registry.backend';
 
 const PUT = new LuaScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
-import { SessionConfigurationError } from '../errors';
+import { SessionConfigurationError } from '../../errors';
 
 /** A node-redis client: standalone or cluster. */
 export type RedisClientLike = RedisClientType | RedisClusterType;

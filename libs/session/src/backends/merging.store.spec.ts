@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Session, SessionData } from 'express-session';
-import { MemorySessionStore } from './memory-session.store';
+import { MemorySessionStore } from './memory/memory-session.store';
 import type { SwapResult } from './merging.store';
 import { SessionStoreError } from '../errors';
 
