@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { SessionErrors } from './errors';
 import { sessionOf } from './request-session';
-import type { MergingStore } from './backends/merging.store';
 
 type End = (...args: unknown[]) => Response;
 
@@ -11,11 +10,16 @@ type End = (...args: unknown[]) => Response;
  * change was lost; here it becomes a 503 SESSION_STORE_UNAVAILABLE instead. Call it after
  * express-session, so that this end runs first.
  */
-export function commitBeforeEnd(req: Request, res: Response, store: MergingStore): void {
+export function commitBeforeEnd(
+  req: Request,
+  res: Response,
+  hasUnsavedChanges: (session: object) => boolean,
+): void {
   const end = res.end as unknown as End;
   res.end = function commitThenEnd(...args: unknown[]) {
     const session = sessionOf(req);
-    if (res.headersSent || !session || !needsSave(store, session)) return end.apply(res, args);
+    if (res.headersSent || !session || !needsSave(hasUnsavedChanges, session))
+      return end.apply(res, args);
     session.save((err) => {
       if (!err) return end.apply(res, args);
       const body = JSON.stringify(SessionErrors.storeUnavailable().getResponse());
@@ -30,6 +34,6 @@ export function commitBeforeEnd(req: Request, res: Response, store: MergingStore
   } as unknown as Response['end'];
 }
 
-function needsSave(store: MergingStore, session: object): boolean {
-  return store.hasUnsavedChanges(session) && !Object.keys(session).every((key) => key === 'cookie');
+function needsSave(hasUnsavedChanges: (session: object) => boolean, session: object): boolean {
+  return hasUnsavedChanges(session) && !Object.keys(session).every((key) => key === 'cookie');
 }

@@ -68,7 +68,27 @@ export type { PreferenceLimits, PreferenceMap } from './data/session-preferences
 export { Flash, NavigationHistory, FormDrafts, Preferences } from './data/session-data.decorators';
 export type { PreferencesDecoratorOptions } from './data/session-data.decorators';
 export type { FlashMessage, FormDraft, PreferenceValue } from './data/session-data.types';
-export type { SessionStoreHealth } from './session-health.service';
+export {
+  SESSION_BACKEND,
+  SESSION_REGISTRY_BACKEND,
+  SESSION_ANALYTICS_BACKEND,
+} from './backends/backend';
+export type {
+  SessionBackend,
+  SessionStoreAccess,
+  SessionStoreHealth,
+  SessionRegistryBackend,
+  SessionAnalyticsBackend,
+} from './backends/backend';
+export type { RegistryEntry } from './backends/session-registry.backend';
+export type {
+  TrackedSession,
+  SessionStartFact,
+  SessionActivityFact,
+  SessionEndFact,
+} from './backends/session-analytics.backend';
+export { MergingStore } from './backends/merging.store';
+export type { SwapResult } from './backends/merging.store';
 export { MemorySessionStore } from './backends/memory/memory-session.store';
 export type { MemorySessionStoreOptions } from './backends/memory/memory-session.store';
 export { RedisSessionStore } from './backends/redis/redis-session.store';

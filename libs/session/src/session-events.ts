@@ -50,10 +50,15 @@ export class SessionEvents {
     end: [],
   };
 
+  /** Adds a listener; the function returned removes it (calling it again does nothing). */
   on<K extends keyof SessionEventMap>(type: K, listener: Listener<K>): () => void {
     const list = this.listeners[type] as Listener<K>[];
-    list.push(listener);
-    return () => list.splice(list.indexOf(listener), 1);
+    const entry: Listener<K> = (event) => listener(event);
+    list.push(entry);
+    return () => {
+      const at = list.indexOf(entry);
+      if (at !== -1) list.splice(at, 1);
+    };
   }
 
   /** Runs the listeners and waits for them (they are bounded work, such as one Redis pipeline). */

@@ -1,32 +1,15 @@
-import { Injectable } from '@nestjs/common';
-import { InjectSessionRedisClient } from './session.constants';
-import { pingRedis, type RedisClientLike } from './backends/redis/redis-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { SESSION_BACKEND, type SessionBackend, type SessionStoreHealth } from './backends/backend';
 
-export interface SessionStoreHealth {
-  status: 'up' | 'down';
-  message?: string;
-}
-
-/** Tells whether the session store answers (a PING on Redis; the memory store is always up). */
+/**
+ * Tells whether the session backend answers: a PING of every Redis master, a read of a custom
+ * store; the memory store is always up.
+ */
 @Injectable()
 export class SessionHealthService {
-  constructor(@InjectSessionRedisClient() private readonly redis: RedisClientLike | null) {}
+  constructor(@Inject(SESSION_BACKEND) private readonly backend: SessionBackend) {}
 
-  async check(timeoutMs = 1000): Promise<SessionStoreHealth> {
-    if (!this.redis) return { status: 'up' };
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        pingRedis(this.redis),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('ping timed out')), timeoutMs);
-        }),
-      ]);
-      return { status: 'up' };
-    } catch (err) {
-      return { status: 'down', message: err instanceof Error ? err.message : String(err) };
-    } finally {
-      clearTimeout(timer);
-    }
+  check(timeoutMs = 1000): Promise<SessionStoreHealth> {
+    return this.backend.health(timeoutMs);
   }
 }

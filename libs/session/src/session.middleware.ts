@@ -1,12 +1,13 @@
-import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
-import { InjectSessionOptions, InjectSessionStore } from './session.constants';
+import { InjectSessionOptions } from './session.constants';
 import type { ResolvedSessionOptions } from './session.options';
 import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
 import { SessionSecurity } from './security/session-security.service';
-import { MergingStore } from './backends/merging.store';
+import { SESSION_BACKEND, type SessionBackend } from './backends/backend';
+import { SessionBackendCalls } from './backends/backend-calls';
 import { commitBeforeEnd } from './commit-before-end';
 import { PageHistoryRecorder } from './data/page-history.recorder';
 import {
@@ -25,17 +26,19 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
-  private readonly logger = new Logger('SessionModule');
   private readonly handler: RequestHandler;
   private readonly pageHistory?: PageHistoryRecorder;
+  private readonly hasUnsavedChanges?: (session: object) => boolean;
   private storeReady = true;
 
   constructor(
     @InjectSessionOptions() options: ResolvedSessionOptions,
-    @InjectSessionStore() private readonly store: Store,
+    @Inject(SESSION_BACKEND) backend: SessionBackend,
+    private readonly calls: SessionBackendCalls,
     private readonly security: SessionSecurity,
     private readonly contextResolver: SessionContextResolver,
   ) {
+    const { store, access } = backend;
     this.handler = session({
       secret: options.secret,
       name: options.name,
@@ -48,6 +51,7 @@ export class SessionMiddleware implements NestMiddleware {
       ...(options.genid ? { genid: options.genid } : {}),
       ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     });
+    this.hasUnsavedChanges = access.hasUnsavedChanges?.bind(access);
     if (options.pageHistory) this.pageHistory = new PageHistoryRecorder(options.pageHistory);
     markGeneratedSessions(store);
     store.on('disconnect', () => (this.storeReady = false));
@@ -64,18 +68,18 @@ export class SessionMiddleware implements NestMiddleware {
       this.handler(req, res, (err?: unknown) => {
         if (settled) {
           // express-session reports end-of-request write failures here, after the response.
-          if (err) this.logger.error(`Session write after the response failed: ${describe(err)}`);
+          if (err) this.calls.report('write after the response', err);
           return;
         }
         settled = true;
         if (err) {
-          this.logger.error(`Session store failed: ${describe(err)}`);
+          this.calls.report('read', err);
           return reject(SessionErrors.storeUnavailable());
         }
         if (!req.session && !this.storeReady) return reject(SessionErrors.storeUnavailable());
         if (req.session?.user) res.setHeader('Cache-Control', 'no-store');
-        if (this.store instanceof MergingStore && !READ_METHODS.has(req.method)) {
-          commitBeforeEnd(req, res, this.store);
+        if (this.hasUnsavedChanges && !READ_METHODS.has(req.method)) {
+          commitBeforeEnd(req, res, this.hasUnsavedChanges);
         }
         this.pageHistory?.watch(req, res);
         const proceed = () => {
@@ -98,8 +102,4 @@ function markGeneratedSessions(store: Store): void {
     generate(req);
     markNewSession(req);
   };
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -19,13 +19,19 @@ import {
   type SessionModuleOptions,
 } from './session.options';
 import { validateSessionOptions } from './session-options.validation';
-import { SessionStoreHost } from './backends/session-store.host';
+import {
+  SESSION_ANALYTICS_BACKEND,
+  SESSION_BACKEND,
+  SESSION_REGISTRY_BACKEND,
+  type SessionBackend,
+} from './backends/backend';
+import { createSessionBackend } from './backends/create-session-backend';
+import { SessionBackendHost } from './backends/session-backend.host';
+import { SessionBackendCalls } from './backends/backend-calls';
 import { SessionMiddleware } from './session.middleware';
 import { SessionService } from './session.service';
 import { SessionSecurity } from './security/session-security.service';
 import { SessionRegistry } from './registry/session-registry.service';
-import { SESSION_REGISTRY_BACKEND } from './backends/session-registry.backend';
-import { createRegistryBackend } from './backends/redis/redis-registry-backend.factory';
 import { SessionHealthService } from './session-health.service';
 import { SessionEvents } from './session-events';
 import { SessionAnalytics } from './analytics/session-analytics.service';
@@ -37,19 +43,31 @@ const providers: Provider[] = [
     useFactory: (raw: SessionModuleOptions) => validateSessionOptions(applySessionDefaults(raw)),
   },
   {
-    provide: SessionStoreHost,
+    provide: SESSION_BACKEND,
     inject: [SESSION_OPTIONS],
-    useFactory: (options: ResolvedSessionOptions) => SessionStoreHost.create(options),
+    useFactory: createSessionBackend,
   },
+  SessionBackendHost,
+  SessionBackendCalls,
   {
     provide: SESSION_STORE,
-    inject: [SessionStoreHost],
-    useFactory: (host: SessionStoreHost) => host.store,
+    inject: [SESSION_BACKEND],
+    useFactory: (backend: SessionBackend) => backend.store,
   },
   {
     provide: SESSION_REDIS_CLIENT,
-    inject: [SessionStoreHost],
-    useFactory: (host: SessionStoreHost) => host.redisClient,
+    inject: [SESSION_BACKEND],
+    useFactory: (backend: SessionBackend) => backend.redisClient ?? null,
+  },
+  {
+    provide: SESSION_REGISTRY_BACKEND,
+    inject: [SESSION_BACKEND],
+    useFactory: (backend: SessionBackend) => backend.registry,
+  },
+  {
+    provide: SESSION_ANALYTICS_BACKEND,
+    inject: [SESSION_BACKEND],
+    useFactory: (backend: SessionBackend) => backend.analytics,
   },
   {
     provide: SessionContextResolver,
@@ -63,11 +81,6 @@ const providers: Provider[] = [
   SessionSecurity,
   SessionService,
   SessionRegistry,
-  {
-    provide: SESSION_REGISTRY_BACKEND,
-    inject: [SESSION_STORE, SESSION_OPTIONS],
-    useFactory: createRegistryBackend,
-  },
   SessionHealthService,
   SessionEvents,
   SessionAnalytics,
@@ -84,6 +97,9 @@ const providers: Provider[] = [
     SESSION_OPTIONS,
     SESSION_STORE,
     SESSION_REDIS_CLIENT,
+    SESSION_BACKEND,
+    SESSION_REGISTRY_BACKEND,
+    SESSION_ANALYTICS_BACKEND,
     SessionService,
     SessionRegistry,
     SessionHealthService,

@@ -3,6 +3,8 @@ import type { Type } from '@nestjs/common';
 import type { RouteInfo } from '@nestjs/common/interfaces';
 import type { Request } from 'express';
 import type { RedisClientLike } from './backends/redis/redis-client';
+import type { SessionAnalyticsBackend } from './backends/session-analytics.backend';
+import type { SessionRegistryBackend } from './backends/session-registry.backend';
 import { isExpressStore } from './backends/is-express-store';
 import type { PageHistoryOptions } from './data/page-history.recorder';
 import { SessionContextResolver } from './context/session-context.resolver';
@@ -140,6 +142,17 @@ export interface SessionModuleOptions {
    * SessionContextResolver, built with dependency injection. @default SessionContextResolver
    */
   contextResolver?: Type<SessionContextResolver>;
+  /**
+   * Where the per-user session index lives, when not beside the store's sessions: give one
+   * backed by a database every instance shares (needed with a custom `store` and more than one
+   * instance). @default the store's own (a Redis hash per user; process memory otherwise)
+   */
+  registry?: SessionRegistryBackend;
+  /**
+   * Where the session analytics are recorded, or false to record none (a login then sends no
+   * analytics command). @default the store's own (Redis; process memory otherwise)
+   */
+  analytics?: SessionAnalyticsBackend | false;
 }
 
 /** Options with every default applied; what `SESSION_OPTIONS` injects. */
@@ -157,6 +170,8 @@ export interface ResolvedSessionOptions extends Required<
     | 'proxy'
     | 'pageHistory'
     | 'headerSessions'
+    | 'registry'
+    | 'analytics'
   >
 > {
   secret: string[];
@@ -176,6 +191,8 @@ export interface ResolvedSessionOptions extends Required<
   trustProxy: boolean | number | string;
   pageHistory: PageHistoryOptions | false;
   headerSessions: Required<HeaderSessionOptions>;
+  registry?: SessionRegistryBackend;
+  analytics?: SessionAnalyticsBackend | false;
 }
 
 export const DEFAULT_ROLE_HIERARCHY = ['user', 'moderator', 'admin', 'superadmin'];
@@ -239,6 +256,8 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
       scheme: options.headerSessions?.scheme ?? 'Bearer',
     },
     contextResolver: options.contextResolver ?? SessionContextResolver,
+    registry: options.registry,
+    analytics: options.analytics,
   };
 }
 

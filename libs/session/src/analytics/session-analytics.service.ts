@@ -1,80 +1,86 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Store } from 'express-session';
-import { SessionErrors } from '../errors';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { SessionEvents } from '../session-events';
 import { SessionRegistry } from '../registry/session-registry.service';
-import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
-import { DEFAULT_IDLE_TIMEOUT_MS, type ResolvedSessionOptions } from '../session.options';
+import { InjectSessionOptions } from '../session.constants';
+import type { ResolvedSessionOptions } from '../session.options';
 import type { SessionAuthInfo, SessionPrincipal } from '../session.types';
-import { RedisSessionStore } from '../backends/redis/redis-session.store';
-import { lastDays, MAX_STATS_DAYS, utcDayOf } from './analytics-days';
-import { clientCountryOf } from './client-country';
-import { MemoryAnalyticsBackend } from '../backends/memory/memory-analytics.backend';
-import { RedisAnalyticsBackend } from '../backends/redis/redis-analytics.backend';
+import { SESSION_ANALYTICS_BACKEND } from '../backends/backend';
+import { SessionBackendCalls } from '../backends/backend-calls';
 import type { SessionAnalyticsBackend } from '../backends/session-analytics.backend';
+import { lastDays, MAX_STATS_DAYS } from './analytics-days';
+import { clientCountryOf } from './client-country';
 import type { SessionStats } from './session-stats.types';
+
+/**
+ * At most this many records wait for the backend at once; past it new ones are dropped (and
+ * counted in the outage log), so a stalled backend costs bounded memory and never a login.
+ */
+export const MAX_PENDING_ANALYTICS_RECORDS = 1000;
 
 /**
  * Session analytics, fed by the session events: sessions started and logins per day, daily
  * active users, session lengths, countries (from the `countryHeader` option) and the sessions
- * active now. Backed by Redis on the Redis store (shared by every instance), by process memory
- * otherwise. Each event costs at most one round trip, and activity is reported at most once per
- * activity window per session, so tracking never costs a write per request.
+ * active now, in the backend's analytics store (Redis, shared by every instance; process memory
+ * otherwise; or the `analytics` option's). Recording is fire-and-forget: each record is one
+ * round trip bounded by the command timeout, a login never waits for it nor fails with it, and
+ * activity is reported at most once per activity window per session.
  */
 @Injectable()
 export class SessionAnalytics implements OnModuleDestroy {
-  private readonly logger = new Logger('SessionAnalytics');
-  private readonly backend: SessionAnalyticsBackend;
-  private readonly unsubscribe: (() => void)[];
+  private readonly unsubscribe: (() => void)[] = [];
+  private pending = 0;
 
   constructor(
     events: SessionEvents,
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
-    @InjectSessionStore() store: Store,
+    @Inject(SESSION_ANALYTICS_BACKEND) private readonly backend: SessionAnalyticsBackend | null,
     private readonly registry: SessionRegistry,
+    private readonly calls: SessionBackendCalls,
   ) {
-    const activeWindowMs =
-      options.idleTimeout === false ? DEFAULT_IDLE_TIMEOUT_MS : options.idleTimeout;
-    this.backend =
-      store instanceof RedisSessionStore
-        ? new RedisAnalyticsBackend(store.commands, store.metaPrefix, activeWindowMs, utcDayOf)
-        : new MemoryAnalyticsBackend(activeWindowMs, utcDayOf);
+    const analytics = backend;
+    if (!analytics) return;
     this.unsubscribe = [
       events.on('login', ({ request, user, auth }) =>
-        this.backend.recordStart({
-          ...tracked(user, auth),
-          at: auth.createdAt,
-          country: clientCountryOf(request, this.options.countryHeader),
-        }),
+        this.record('login', () =>
+          analytics.recordStart({
+            ...tracked(user, auth),
+            at: auth.createdAt,
+            country: clientCountryOf(request, this.options.countryHeader),
+          }),
+        ),
       ),
       events.on('activity', ({ user, auth, at }) =>
-        this.backend.recordActivity({ ...tracked(user, auth), at }),
+        this.record('activity', () => analytics.recordActivity({ ...tracked(user, auth), at })),
       ),
       events.on('end', ({ userId, createdAt, endedAt }) =>
-        this.backend.recordEnd({
-          member: sessionHash(userId, createdAt),
-          at: endedAt,
-          durationMs: endedAt - createdAt,
-        }),
+        this.record('end', () =>
+          analytics.recordEnd({
+            member: sessionHash(userId, createdAt),
+            at: endedAt,
+            durationMs: endedAt - createdAt,
+          }),
+        ),
       ),
     ];
   }
 
+  /** How many records are on their way to the backend now. */
+  get pendingRecords(): number {
+    return this.pending;
+  }
+
   /**
    * The figures of the last `days` UTC days (today included, 1 to 30) and the sessions active
-   * now. 503 SESSION_STORE_UNAVAILABLE when Redis does not answer.
+   * now. 503 SESSION_STORE_UNAVAILABLE when the backend does not answer.
    */
   async getStats(days = 7, now = Date.now()): Promise<SessionStats> {
     if (!Number.isInteger(days) || days < 1 || days > MAX_STATS_DAYS) {
       throw new RangeError(`days must be a whole number from 1 to ${MAX_STATS_DAYS}`);
     }
-    try {
-      return await this.backend.stats(lastDays(days, now), now);
-    } catch (err) {
-      this.logger.error(`Reading the figures failed: ${err instanceof Error ? err.message : err}`);
-      throw SessionErrors.storeUnavailable();
-    }
+    const analytics = this.backend;
+    if (!analytics) throw new Error('Session analytics are off (the `analytics: false` option)');
+    return this.calls.run('analytics read', () => analytics.stats(lastDays(days, now), now));
   }
 
   /** How many live sessions a user has now, from the per-user registry (no scan). */
@@ -84,6 +90,20 @@ export class SessionAnalytics implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     for (const off of this.unsubscribe) off();
+  }
+
+  /** Starts a record without waiting for it; its failure is logged, never thrown. */
+  private record(what: string, send: () => Promise<void>): void {
+    const action = `analytics ${what}`;
+    if (this.pending >= MAX_PENDING_ANALYTICS_RECORDS) {
+      this.calls.report(action, new Error(`${this.pending} records pending, this one dropped`));
+      return;
+    }
+    this.pending += 1;
+    this.calls
+      .bounded(action, send)
+      .catch((err: unknown) => this.calls.report(action, err))
+      .finally(() => (this.pending -= 1));
   }
 }
 

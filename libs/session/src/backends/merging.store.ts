@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Store, type SessionData } from 'express-session';
 import type { Request } from 'express';
 import { SessionStoreError } from '../errors';
+import { toSessionStoreError as storeError } from './store-error';
 import {
   applyPatch,
   diffJson,
@@ -149,10 +150,4 @@ export abstract class MergingStore extends Store {
     const { cookie: _cookie, ...before } = parseSessionJson(storedJson) ?? {};
     return diffJson(before, sessionDataOf(session));
   }
-}
-
-function storeError(action: string, err: unknown): SessionStoreError {
-  if (err instanceof SessionStoreError) return err;
-  const reason = err instanceof Error ? err.message : String(err);
-  return new SessionStoreError(`Session store ${action} failed: ${reason}`, { cause: err });
 }

@@ -6,8 +6,9 @@ export interface RegistryEntry {
 }
 
 /**
- * Where the per-user index lives: a Redis hash per user, or process memory. Every operation
- * touches one user's entries only.
+ * Where the per-user index lives: a Redis hash per user, process memory, or a backend of the
+ * user's own (the `registry` option). Every operation touches one user's entries only, and
+ * every entry expires by itself once its session could no longer be alive.
  */
 export interface SessionRegistryBackend {
   /** Adds or replaces an entry; resolves how many entries the user has now. */
@@ -15,9 +16,6 @@ export interface SessionRegistryBackend {
   entries(userId: string): Promise<RegistryEntry[]>;
   remove(userId: string, handles: string[]): Promise<void>;
 }
-
-/** @internal */
-export const SESSION_REGISTRY_BACKEND = Symbol('SESSION_REGISTRY_BACKEND');
 
 export function parseEntry(json: string): RegistryEntry | null {
   try {

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { SessionData, Store } from 'express-session';
-import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
+import type { SessionData } from 'express-session';
+import { InjectSessionOptions } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import type { SessionPrincipal } from '../session.types';
 import { SessionEvents, type SessionEndReason } from '../session-events';
-import { StoreAccess } from '../backends/store-access';
 import {
+  SESSION_BACKEND,
   SESSION_REGISTRY_BACKEND,
-  type RegistryEntry,
-  type SessionRegistryBackend,
-} from '../backends/session-registry.backend';
+  type SessionBackend,
+  type SessionStoreAccess,
+} from '../backends/backend';
+import { SessionBackendCalls } from '../backends/backend-calls';
+import type { RegistryEntry, SessionRegistryBackend } from '../backends/session-registry.backend';
 
 /** A live session as its user sees it; `id` is an opaque handle, never the session id. */
 export interface SessionInfo {
@@ -30,19 +32,20 @@ interface LiveEntry {
 /**
  * The per-user index of live sessions: list, revoke, limit and update a user's sessions at a cost
  * in proportion to that user's sessions, never a scan of the store. Entries whose session is
- * gone are pruned as they are met.
+ * gone are pruned as they are met. A backend failure is 503 SESSION_STORE_UNAVAILABLE.
  */
 @Injectable()
 export class SessionRegistry {
-  private readonly access: StoreAccess;
+  private readonly access: SessionStoreAccess;
 
   constructor(
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
-    @InjectSessionStore() store: Store,
+    @Inject(SESSION_BACKEND) sessionBackend: SessionBackend,
     @Inject(SESSION_REGISTRY_BACKEND) private readonly backend: SessionRegistryBackend,
+    private readonly calls: SessionBackendCalls,
     private readonly events: SessionEvents,
   ) {
-    this.access = new StoreAccess(store);
+    this.access = sessionBackend.access;
   }
 
   /** A new opaque handle for a session. */
@@ -55,14 +58,14 @@ export class SessionRegistry {
    * `maxSessionsPerUser`, revokes the user's oldest other sessions.
    */
   async record(userId: string, entry: RegistryEntry): Promise<void> {
-    const count = await this.backend.put(userId, entry);
+    const count = await this.calls.run('registry put', () => this.backend.put(userId, entry));
     const max = this.options.maxSessionsPerUser;
     if (max !== false && count > max) await this.enforceLimit(userId, max, entry.handle);
   }
 
   /** Drops a session from its user's index (the session itself is destroyed by the caller). */
   forget(userId: string, handle: string): Promise<void> {
-    return this.backend.remove(userId, [handle]);
+    return this.remove(userId, [handle]);
   }
 
   async listSessions(userId: string, currentHandle?: string): Promise<SessionInfo[]> {
@@ -105,12 +108,14 @@ export class SessionRegistry {
     userId: string,
     change: (user: SessionPrincipal) => SessionPrincipal,
   ): Promise<number> {
-    const entries = await this.backend.entries(userId);
+    const entries = await this.entries(userId);
     const updated = await Promise.all(
       entries.map(({ sid }) =>
-        this.access.update(sid, (data) => {
-          if (data.user?.id === userId) data.user = change(data.user);
-        }),
+        this.calls.run('update', () =>
+          this.access.update(sid, (data) => {
+            if (data.user?.id === userId) data.user = change(data.user);
+          }),
+        ),
       ),
     );
     return updated.filter(Boolean).length;
@@ -129,8 +134,10 @@ export class SessionRegistry {
 
   /** The user's entries whose session still exists and still belongs to the user. */
   private async liveEntries(userId: string): Promise<LiveEntry[]> {
-    const entries = await this.backend.entries(userId);
-    const sessions = await Promise.all(entries.map(({ sid }) => this.access.peek(sid)));
+    const entries = await this.entries(userId);
+    const sessions = await Promise.all(
+      entries.map(({ sid }) => this.calls.run('read', () => this.access.peek(sid))),
+    );
     const live: LiveEntry[] = [];
     const stale: string[] = [];
     entries.forEach((entry, i) => {
@@ -138,14 +145,16 @@ export class SessionRegistry {
       if (data?.user?.id === userId) live.push({ entry, data });
       else stale.push(entry.handle);
     });
-    await this.backend.remove(userId, stale);
+    await this.remove(userId, stale);
     return live;
   }
 
   private async revoke(userId: string, sessions: LiveEntry[], reason: SessionEndReason) {
     if (sessions.length === 0) return;
-    await Promise.all(sessions.map(({ entry }) => this.access.destroy(entry.sid)));
-    await this.backend.remove(
+    await Promise.all(
+      sessions.map(({ entry }) => this.calls.run('delete', () => this.access.destroy(entry.sid))),
+    );
+    await this.remove(
       userId,
       sessions.map(({ entry }) => entry.handle),
     );
@@ -160,5 +169,14 @@ export class SessionRegistry {
         }),
       ),
     );
+  }
+
+  private entries(userId: string): Promise<RegistryEntry[]> {
+    return this.calls.run('registry read', () => this.backend.entries(userId));
+  }
+
+  private async remove(userId: string, handles: string[]): Promise<void> {
+    if (handles.length === 0) return;
+    await this.calls.run('registry remove', () => this.backend.remove(userId, handles));
   }
 }

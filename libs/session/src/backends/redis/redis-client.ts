@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import { SessionConfigurationError } from '../../errors';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store-error';
+import { withTimeout } from '../with-timeout';
 
 /** A node-redis client: standalone or cluster. */
 export type RedisClientLike = RedisClientType | RedisClusterType;
@@ -76,8 +78,6 @@ export class LuaScript {
   }
 }
 
-export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
-
 /**
  * Sends raw commands to a standalone or cluster client alike; each command names the key that
  * routes it, so no command spans hash slots. A command that gets no answer within the timeout
@@ -87,7 +87,7 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 export class RedisCommands {
   constructor(
     readonly client: RedisClientLike,
-    private readonly timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+    readonly timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
   ) {}
 
   get isCluster(): boolean {
@@ -98,7 +98,7 @@ export class RedisCommands {
     const reply = this.isCluster
       ? (this.client as RedisClusterType).sendCommand<T>(key, false, args)
       : (this.client as RedisClientType).sendCommand<T>(args);
-    return withTimeout(reply, this.timeoutMs, args[0]);
+    return withTimeout(reply, this.timeoutMs, `Redis ${args[0]}`);
   }
 
   async run<T = Reply>(script: LuaScript, keys: string[], args: string[]): Promise<T> {
@@ -119,23 +119,4 @@ export async function pingRedis(client: RedisClientLike): Promise<void> {
     return;
   }
   await Promise.all(client.masters.map(async (master) => (await client.nodeClient(master)).ping()));
-}
-
-function withTimeout<T>(reply: Promise<T>, ms: number, command: string | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Redis ${command} timed out after ${ms} ms`)),
-      ms,
-    );
-    reply.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }

@@ -1,0 +1,62 @@
+import type { SessionData, Store } from 'express-session';
+import type { SessionStoreError } from '../errors';
+import type { RedisClientLike } from './redis/redis-client';
+import type { SessionAnalyticsBackend } from './session-analytics.backend';
+import type { SessionRegistryBackend } from './session-registry.backend';
+
+export type { SessionAnalyticsBackend } from './session-analytics.backend';
+export type { SessionRegistryBackend } from './session-registry.backend';
+
+/** Whether the backend answers, as `SessionHealthService.check()` reports it. */
+export interface SessionStoreHealth {
+  status: 'up' | 'down';
+  message?: string;
+}
+
+/** Promise access to stored sessions for the library's own services, outside a request. */
+export interface SessionStoreAccess {
+  /** Reads a session without sliding its expiry (listings must not keep sessions alive). */
+  peek(sid: string): Promise<SessionData | null>;
+  /** Changes a stored session; resolves false when it no longer exists. */
+  update(sid: string, change: (data: SessionData) => void): Promise<boolean>;
+  destroy(sid: string): Promise<void>;
+  /**
+   * True when a request's session holds changes its store has not seen: the response of a
+   * state-changing request then waits for the save (a failed save becomes a 503). Stores that
+   * cannot tell leave it out, and their responses do not wait.
+   */
+  hasUnsavedChanges?(session: object): boolean;
+}
+
+/**
+ * One backend (memory, Redis, a user's express-session store): the store express-session uses,
+ * with the per-user registry, the analytics, the health check and the error mapping that go
+ * with it. SessionModule picks one at start-up (SESSION_BACKEND); nothing else looks at which.
+ */
+export interface SessionBackend {
+  /** 'memory', 'redis', or 'custom' for a store passed in. */
+  readonly kind: string;
+  readonly store: Store;
+  readonly access: SessionStoreAccess;
+  readonly registry: SessionRegistryBackend;
+  /** null with `analytics: false`. */
+  readonly analytics: SessionAnalyticsBackend | null;
+  /** True when the registry and the analytics are shared by every instance of the app. */
+  readonly shared: boolean;
+  /** The bound on each call the library makes to this backend, in ms. */
+  readonly commandTimeoutMs: number;
+  /** The node-redis client of the Redis backend (SESSION_REDIS_CLIENT), else undefined. */
+  readonly redisClient?: RedisClientLike;
+  health(timeoutMs: number): Promise<SessionStoreHealth>;
+  /** What a failed call of this backend means, as the error answered with 503. */
+  toStoreError(err: unknown, action: string): SessionStoreError;
+  /** Closes what the backend created (clients, timers); what the user passed in stays open. */
+  close(): Promise<void>;
+}
+
+/** The SessionBackend the module picked. */
+export const SESSION_BACKEND = Symbol('SESSION_BACKEND');
+/** The per-user registry backend in use (the backend's own, or the `registry` option). */
+export const SESSION_REGISTRY_BACKEND = Symbol('SESSION_REGISTRY_BACKEND');
+/** The analytics backend in use, or null with `analytics: false`. */
+export const SESSION_ANALYTICS_BACKEND = Symbol('SESSION_ANALYTICS_BACKEND');

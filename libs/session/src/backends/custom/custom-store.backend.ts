@@ -1,0 +1,41 @@
+import type { Store } from 'express-session';
+import { utcDayOf } from '../../analytics/analytics-days';
+import type { ResolvedSessionOptions } from '../../session.options';
+import type { SessionBackend } from '../backend';
+import { analyticsActiveWindowMs, registryLifetimeSeconds } from '../backend-lifetimes';
+import { MemoryAnalyticsBackend } from '../memory/memory-analytics.backend';
+import { MemoryRegistryBackend } from '../memory/memory-registry.backend';
+import { MergingStore } from '../merging.store';
+import { probeHealth } from '../probe-health';
+import { DEFAULT_COMMAND_TIMEOUT_MS, toSessionStoreError } from '../store-error';
+import { ExpressStoreAccess, MergingStoreAccess } from '../store-access';
+
+/** The id the health check reads: a read of a session that does not exist. */
+const HEALTH_PROBE_SID = 'nest-session-kit-health-probe';
+
+/**
+ * Any express-session store passed as `store`. The store is the user's (never closed here); the
+ * registry and analytics are in process memory unless the `registry` and `analytics` options
+ * give shared ones. A store built on the exported MergingStore keeps merging writes, reads
+ * that do not slide and the response waiting for the save.
+ */
+export function createCustomStoreBackend(
+  store: Store,
+  options: ResolvedSessionOptions,
+): SessionBackend {
+  const registry = new MemoryRegistryBackend(registryLifetimeSeconds(options) * 1000);
+  return {
+    kind: 'custom',
+    store,
+    access:
+      store instanceof MergingStore ? new MergingStoreAccess(store) : new ExpressStoreAccess(store),
+    registry,
+    analytics: new MemoryAnalyticsBackend(analyticsActiveWindowMs(options), utcDayOf),
+    shared: false,
+    commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+    health: (timeoutMs) =>
+      probeHealth(() => new ExpressStoreAccess(store).peek(HEALTH_PROBE_SID), timeoutMs),
+    toStoreError: (err, action) => toSessionStoreError(action, err),
+    close: async () => registry.close(),
+  };
+}

@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import { utcDayOf } from '../../analytics/analytics-days';
+import type { RedisStoreOptions, ResolvedSessionOptions } from '../../session.options';
+import type { SessionBackend } from '../backend';
+import { analyticsActiveWindowMs, registryLifetimeSeconds } from '../backend-lifetimes';
+import { probeHealth } from '../probe-health';
+import { DEFAULT_COMMAND_TIMEOUT_MS, toSessionStoreError } from '../store-error';
+import { MergingStoreAccess } from '../store-access';
+import { RedisAnalyticsBackend } from './redis-analytics.backend';
+import { connectRedisClient, pingRedis } from './redis-client';
+import { RedisRegistryBackend } from './redis-registry.backend';
+import { RedisSessionStore } from './redis-session.store';
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Redis (standalone or cluster) for everything: sessions, the per-user registry and the
+ * analytics, shared by every instance. A client the backend created is closed at shutdown; a
+ * client passed in stays its owner's.
+ */
+export async function createRedisBackend(
+  config: RedisStoreOptions,
+  options: ResolvedSessionOptions,
+): Promise<SessionBackend> {
+  const owns = !config.client;
+  const client =
+    config.client ??
+    (await connectRedisClient(config.url as string, {
+      connectTimeout: config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      logger: new Logger('SessionModule'),
+    }));
+  const commandTimeoutMs = config.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const store = new RedisSessionStore({
+    client,
+    prefix: config.prefix ?? 'sess:',
+    ttlSeconds: options.storeTtlSeconds,
+    commandTimeout: commandTimeoutMs,
+  });
+  const { commands, metaPrefix } = store;
+  return {
+    kind: 'redis',
+    store,
+    access: new MergingStoreAccess(store),
+    registry: new RedisRegistryBackend(commands, metaPrefix, registryLifetimeSeconds(options)),
+    analytics: new RedisAnalyticsBackend(
+      commands,
+      metaPrefix,
+      analyticsActiveWindowMs(options),
+      utcDayOf,
+    ),
+    shared: true,
+    commandTimeoutMs,
+    redisClient: client,
+    health: (timeoutMs) => probeHealth(() => pingRedis(client), timeoutMs),
+    toStoreError: (err, action) => toSessionStoreError(action, err),
+    close: async () => {
+      if (!owns) return;
+      try {
+        await client.close();
+      } catch {
+        client.destroy();
+      }
+    },
+  };
+}
