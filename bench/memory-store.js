@@ -1,17 +1,17 @@
 'use strict';
 
 /*
- * Child process of bench/run.js (run with --expose-gc): measures the library's compiled
- * MemorySessionStore directly. Inserts `fill` sessions through set() into a store bounded at
+ * Child process of bench/run.js (run with --expose-gc): measures the built library's
+ * MemorySessionStore (nest-session-kit, `npm run build`) directly. Inserts `fill` sessions through set() into a store bounded at
  * `max`, then more up to `overfill`, and prints one JSON line: memory deltas, bytes per session,
  * and whether the size stayed at the bound (oldest evicted, newest kept).
  *
- * Usage: node --expose-gc bench/memory-store.js <compiled store .js> <max> <fill> <overfill>
+ * Usage: node --expose-gc bench/memory-store.js <max> <fill> <overfill>
  */
 const crypto = require('node:crypto');
 const { storedSessionCookie } = require('./lib/session-cookie');
 
-const [storePath, maxArg, fillArg, overfillArg] = process.argv.slice(2);
+const [maxArg, fillArg, overfillArg] = process.argv.slice(2);
 const max = Number(maxArg);
 const fill = Number(fillArg);
 const overfill = Number(overfillArg);
@@ -64,7 +64,7 @@ async function insert(store, from, to, sids) {
 
 async function main() {
   if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
-  const { MemorySessionStore } = require(storePath);
+  const { MemorySessionStore } = require('nest-session-kit');
   const before = measure();
   const store = new MemorySessionStore({ maxSessions: max, ttlSeconds: 3600 });
   const probes = [];

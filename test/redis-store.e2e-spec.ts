@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Get } from '@nestjs/common';
 import type { RedisClientType } from 'redis';
 import request, { type Response } from 'supertest';
-import { SESSION_REDIS_CLIENT, type RedisClientLike } from 'nest-session-kit';
+import { SESSION_REDIS_CLIENT } from 'nest-session-kit';
 import {
   createTestApp,
   REDIS_URL,
@@ -245,7 +245,7 @@ describe('Redis store: outage while running (private redis-server)', () => {
   });
 
   it('shuts down promptly while Redis is down, closing its client', async () => {
-    const client = app.app.get<symbol, RedisClientLike>(SESSION_REDIS_CLIENT);
+    const client = app.app.get<symbol, RedisClientType>(SESSION_REDIS_CLIENT);
     await stopRedis();
     await app.agent().get('/health').expect(503);
 
@@ -316,7 +316,7 @@ class PingController {
 describe('Redis store: shutdown', () => {
   it('app.close() closes the Redis client the module created', async () => {
     const app = await createTestApp(redisEnv());
-    const client = app.app.get<symbol, RedisClientLike>(SESSION_REDIS_CLIENT);
+    const client = app.app.get<symbol, RedisClientType>(SESSION_REDIS_CLIENT);
     expect(client.isOpen).toBe(true);
 
     await app.close();

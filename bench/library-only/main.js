@@ -7,10 +7,9 @@
  * the baseline has none), SessionService.login and AuthGuard. No helmet, no global guard, pipe or
  * interceptor: what this app costs over the baseline is what the library costs.
  *
- * Environment: PORT, REDIS_URL, SESSION_SECRET. Needs `npm run build` (dist/libs/session).
+ * Environment: PORT, REDIS_URL, SESSION_SECRET. Needs `npm run build` (libs/session/dist).
  */
 require('reflect-metadata');
-const path = require('node:path');
 const { Module, UnauthorizedException } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const {
@@ -19,7 +18,7 @@ const {
   hashDemoPassword,
   isDemoLogin,
 } = require('../lib/demo-auth');
-const kit = require(path.join(__dirname, '../../dist/libs/session/index.js'));
+const kit = require('nest-session-kit');
 
 class AuthController {
   constructor(sessions) {

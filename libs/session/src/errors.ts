@@ -118,15 +118,38 @@ export const SessionErrors = {
     ),
 };
 
-/** Thrown at startup when the module's options are invalid; the message names the option. */
+/** One invalid option: its path (`cookie.sameSite`) and what is wrong with it. */
+export interface SessionOptionProblem {
+  option: string;
+  problem: string;
+}
+
+/**
+ * Thrown at start-up when the module's options are invalid. Every problem found is reported at
+ * once, in `problems` and in the one-line message, each naming its option; `option` is the first.
+ */
 export class SessionConfigurationError extends Error {
-  constructor(
-    readonly option: string,
-    problem: string,
-  ) {
-    super(`nest-session-kit: invalid option "${option}": ${problem}`);
+  readonly option: string;
+  readonly problems: readonly SessionOptionProblem[];
+
+  constructor(option: string, problem: string);
+  constructor(problems: SessionOptionProblem[]);
+  constructor(optionOrProblems: string | SessionOptionProblem[], problem = 'invalid value') {
+    const problems =
+      typeof optionOrProblems === 'string'
+        ? [{ option: optionOrProblems, problem }]
+        : optionOrProblems;
+    super(describeProblems(problems));
     this.name = 'SessionConfigurationError';
+    this.option = problems[0]?.option ?? '';
+    this.problems = problems;
   }
+}
+
+function describeProblems(problems: SessionOptionProblem[]): string {
+  const each = problems.map(({ option, problem }) => `"${option}": ${problem}`);
+  if (each.length === 1) return `nest-session-kit: invalid option ${each[0]}`;
+  return `nest-session-kit: ${each.length} invalid options: ${each.join('; ')}`;
 }
 
 /** Thrown when the session store cannot be reached; mapped to 503 SESSION_STORE_UNAVAILABLE. */

@@ -5,6 +5,12 @@ export {
   SESSION_MODULE_OPTIONS_TYPE,
   SESSION_MODULE_ASYNC_OPTIONS_TYPE,
 } from './session.module-definition';
+export type {
+  SessionModuleAsyncOptions,
+  SessionModuleExtras,
+  SessionModuleForRootOptions,
+  SessionOptionsFactory,
+} from './session.module-definition';
 export {
   SESSION_OPTIONS,
   SESSION_STORE,
@@ -22,6 +28,7 @@ export type {
   RedisStoreOptions,
   CsrfOptions,
   HeaderSessionOptions,
+  SessionRouteInfo,
 } from './session.options';
 export { DEFAULT_ROLE_HIERARCHY } from './session.options';
 export { sessionOptionsFromEnv } from './session-options.env';
@@ -33,7 +40,7 @@ export {
   SessionConfigurationError,
   SessionStoreError,
 } from './errors';
-export type { SessionErrorBody } from './errors';
+export type { SessionErrorBody, SessionOptionProblem } from './errors';
 export { SessionService } from './session.service';
 export type { LoginOptions } from './session.service';
 export { SessionHealthService } from './session-health.service';
@@ -67,7 +74,12 @@ export { SessionPreferences } from './data/session-preferences';
 export type { PreferenceLimits, PreferenceMap } from './data/session-preferences';
 export { Flash, NavigationHistory, FormDrafts, Preferences } from './data/session-data.decorators';
 export type { PreferencesDecoratorOptions } from './data/session-data.decorators';
-export type { FlashMessage, FormDraft, PreferenceValue } from './data/session-data.types';
+export type {
+  FlashMessage,
+  FormDraft,
+  PreferenceValue,
+  SessionHelperData,
+} from './data/session-data.types';
 export {
   SESSION_BACKEND,
   SESSION_REGISTRY_BACKEND,
@@ -93,7 +105,7 @@ export { MemorySessionStore } from './backends/memory/memory-session.store';
 export type { MemorySessionStoreOptions } from './backends/memory/memory-session.store';
 export { RedisSessionStore } from './backends/redis/redis-session.store';
 export type { RedisSessionStoreOptions } from './backends/redis/redis-session.store';
-export type { RedisClientLike } from './backends/redis/redis-client';
+export type { RedisClientLike } from './backends/redis/redis-client-like';
 export { Session, SessionUser, SessionId } from './decorators/session.decorator';
 export {
   Roles,

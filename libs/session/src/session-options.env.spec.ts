@@ -1,6 +1,5 @@
 import { sessionOptionsFromEnv } from './session-options.env';
-import { validateSessionOptions } from './session-options.validation';
-import { applySessionDefaults } from './session.options';
+import { resolveSessionOptions } from './session-options.resolve';
 import { SessionConfigurationError } from './errors';
 
 const SECRET = 'an-env-secret-that-is-longer-than-32-characters';
@@ -32,14 +31,12 @@ describe('sessionOptionsFromEnv', () => {
     expect(options.trustProxy).toBeUndefined();
     expect(options.idleTimeout).toBeUndefined();
     expect(options.csrf).toEqual({ allowedOrigins: undefined });
-    expect(() => validateSessionOptions(applySessionDefaults(options))).not.toThrow();
+    expect(() => resolveSessionOptions(options)).not.toThrow();
   });
 
-  it('makes up one random development secret per process when SESSION_SECRET is unset', () => {
-    const first = sessionOptionsFromEnv({}).secret as string[];
-    expect(first).toHaveLength(1);
-    expect(first[0]).toMatch(/^[0-9a-f]{64}$/);
-    expect(sessionOptionsFromEnv({ NODE_ENV: 'development' }).secret).toEqual(first);
+  it('leaves the secret unset in development without SESSION_SECRET (the module makes one up)', () => {
+    expect(sessionOptionsFromEnv({}).secret).toBeUndefined();
+    expect(sessionOptionsFromEnv({ NODE_ENV: 'development' }).secret).toBeUndefined();
   });
 
   it('reads SESSION_SECRET, comma-separated for rotation (the first signs)', () => {
@@ -68,10 +65,11 @@ describe('sessionOptionsFromEnv', () => {
   });
 
   it('reads REDIS_URL and SESSION_PREFIX', () => {
+    // No prefix of its own: the store's default (sess:) applies.
     expect(sessionOptionsFromEnv({ REDIS_URL: 'redis://h:6379' }).store).toEqual({
       type: 'redis',
       url: 'redis://h:6379',
-      prefix: 'sess:',
+      prefix: undefined,
     });
     expect(
       sessionOptionsFromEnv({ REDIS_URL: 'redis://h:6379', SESSION_PREFIX: 'app:' }).store,
@@ -118,8 +116,8 @@ describe('sessionOptionsFromEnv', () => {
     expect(sessionOptionsFromEnv({ [variable]: ' 1234 ' })[option]).toBe(1234);
   });
 
-  it('limits a user to 5 concurrent sessions unless SESSION_MAX_PER_USER says otherwise', () => {
-    expect(sessionOptionsFromEnv({}).maxSessionsPerUser).toBe(5);
+  it('sets no per-user session limit of its own without SESSION_MAX_PER_USER', () => {
+    expect(sessionOptionsFromEnv({}).maxSessionsPerUser).toBeUndefined();
   });
 
   it.each([
@@ -184,7 +182,7 @@ describe('sessionOptionsFromEnv', () => {
       COOKIE_SAMESITE: 'none',
       TRUST_PROXY: '1',
     });
-    const resolved = validateSessionOptions(applySessionDefaults(options));
+    const resolved = resolveSessionOptions(options);
     expect(resolved.name).toBe('__Host-sid');
     expect(resolved.cookie).toMatchObject({ secure: true, sameSite: 'none' });
   });
@@ -195,15 +193,15 @@ describe('sessionOptionsFromEnv', () => {
       SESSION_SECRET: 'short',
       REDIS_URL: 'redis://h:6379',
     });
-    expect(() => validateSessionOptions(applySessionDefaults(options))).toThrow(/secret.*32/);
+    expect(() => resolveSessionOptions(options)).toThrow(/secret.*32/);
   });
 
   it('lets production use the memory store only with SESSION_ALLOW_MEMORY_STORE', () => {
     const env = { NODE_ENV: 'production', SESSION_SECRET: SECRET };
-    expect(() => validateSessionOptions(applySessionDefaults(sessionOptionsFromEnv(env)))).toThrow(
+    expect(() => resolveSessionOptions(sessionOptionsFromEnv(env))).toThrow(
       SessionConfigurationError,
     );
     const allowed = sessionOptionsFromEnv({ ...env, SESSION_ALLOW_MEMORY_STORE: 'true' });
-    expect(() => validateSessionOptions(applySessionDefaults(allowed))).not.toThrow();
+    expect(() => resolveSessionOptions(allowed)).not.toThrow();
   });
 });

@@ -1,14 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { SessionConfigurationError } from './errors';
 import type { SessionModuleOptions } from './session.options';
 
 type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
 type Env = (name: string) => string | undefined;
-
-/** The sample contract's default; the module itself sets no limit unless asked. */
-const DEFAULT_MAX_SESSIONS_PER_USER = 5;
-
-let developmentSecret: string | undefined;
 
 /**
  * Module options from the environment (see the README's table): SESSION_SECRET (comma-separated
@@ -26,7 +20,7 @@ export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionM
     secret: secrets(env, production),
     name: text(env, 'SESSION_NAME'),
     store: redisUrl
-      ? { type: 'redis', url: redisUrl, prefix: text(env, 'SESSION_PREFIX') ?? 'sess:' }
+      ? { type: 'redis', url: redisUrl, prefix: text(env, 'SESSION_PREFIX') }
       : { type: 'memory' },
     allowMemoryStore: bool(env, 'SESSION_ALLOW_MEMORY_STORE'),
     cookie: {
@@ -38,21 +32,21 @@ export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionM
     idleTimeout: int(env, 'SESSION_IDLE_TIMEOUT_MS'),
     absoluteTimeout: int(env, 'SESSION_ABSOLUTE_TIMEOUT_MS'),
     freshLoginMaxAge: int(env, 'SESSION_FRESH_MS'),
-    maxSessionsPerUser: int(env, 'SESSION_MAX_PER_USER') ?? DEFAULT_MAX_SESSIONS_PER_USER,
+    maxSessionsPerUser: int(env, 'SESSION_MAX_PER_USER'),
     bindIp: bool(env, 'SESSION_BIND_IP'),
     bindUserAgent: bool(env, 'SESSION_BIND_USER_AGENT'),
     csrf: { allowedOrigins: list(env, 'ALLOWED_ORIGINS') },
   };
 }
 
-function secrets(env: Env, production: boolean): string[] {
+/** Unset in development leaves the module to generate one (with a warning). */
+function secrets(env: Env, production: boolean): string[] | undefined {
   const given = list(env, 'SESSION_SECRET') ?? [];
   if (given.length > 0) return given;
   if (production) {
     throw new SessionConfigurationError('SESSION_SECRET', 'is required in production');
   }
-  developmentSecret ??= randomBytes(32).toString('hex');
-  return [developmentSecret];
+  return undefined;
 }
 
 function text(env: Env, name: string): string | undefined {

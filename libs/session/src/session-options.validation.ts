@@ -1,84 +1,127 @@
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Min,
-  MinLength,
-  ValidateIf,
-  ValidationError,
-  validateSync,
-} from 'class-validator';
 import { isExpressStore } from './backends/is-express-store';
-import { SessionConfigurationError } from './errors';
+import { SessionConfigurationError, type SessionOptionProblem } from './errors';
 import type { ResolvedSessionOptions } from './session.options';
+import { OptionProblems } from './session-options.problems';
 import { SessionContextResolver } from './context/session-context.resolver';
 
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
+const SAME_SITE_VALUES: unknown[] = [true, false, 'lax', 'strict', 'none'];
 
-class CookieShape {
-  @IsOptional() @IsInt() @Min(1) maxAge?: number;
-  @IsOptional() @IsBoolean() httpOnly?: boolean;
-  @IsOptional() @ValidateIf((_, v) => v !== 'auto') @IsBoolean() secure?: boolean | 'auto';
-  @IsOptional() @IsIn([true, false, 'lax', 'strict', 'none']) sameSite?: unknown;
-  @IsOptional() @IsString() domain?: string;
-  @IsOptional() @IsString() path?: string;
-  @IsOptional() @IsBoolean() partitioned?: boolean;
-  @IsOptional() @IsIn(['low', 'medium', 'high']) priority?: string;
-}
-
-class OptionsShape {
-  @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) secret!: string[];
-  @IsString() @MinLength(1) name!: string;
-  @IsBoolean() resave!: boolean;
-  @IsBoolean() saveUninitialized!: boolean;
-  @IsBoolean() rolling!: boolean;
-  @IsIn(['destroy', 'keep']) unset!: string;
-  @IsArray() @IsString({ each: true }) roleHierarchy!: string[];
-  @IsInt() @Min(1) freshLoginMaxAge!: number;
-  @ValidateIf((_, v) => v !== false) @IsInt() @Min(1) idleTimeout!: number | false;
-  @ValidateIf((_, v) => v !== false) @IsInt() @Min(1) absoluteTimeout!: number | false;
-  @ValidateIf((_, v) => v !== false) @IsInt() @Min(1) rotateEvery!: number | false;
-  @ValidateIf((_, v) => v !== false) @IsInt() @Min(1) maxSessionsPerUser!: number | false;
-  @IsInt() @Min(1) activityResolution!: number;
-  @IsInt() @Min(1) storeTtlSeconds!: number;
-  @IsBoolean() bindIp!: boolean;
-  @IsBoolean() bindUserAgent!: boolean;
-}
-
-/** Throws a SessionConfigurationError naming the first invalid option. */
-export function validateSessionOptions(options: ResolvedSessionOptions): ResolvedSessionOptions {
-  if (options.secret.length === 0) {
-    throw new SessionConfigurationError('secret', 'a signing secret is required');
-  }
-  validateStore(options);
-  throwFirst(validateSync(Object.assign(new OptionsShape(), options)));
-  throwFirst(validateSync(Object.assign(new CookieShape(), options.cookie)), 'cookie.');
-  validateAllowedOrigins(options.csrf.allowedOrigins);
-  validatePageHistory(options.pageHistory);
-  validateContextResolver(options.contextResolver);
-  validateHeaderSessions(options);
-  validateCombinations(options);
+/**
+ * Checks options with their defaults applied and throws one SessionConfigurationError that
+ * names every invalid option (`earlier` problems, such as unknown keys, come first).
+ */
+export function validateSessionOptions(
+  options: ResolvedSessionOptions,
+  earlier: SessionOptionProblem[] = [],
+): ResolvedSessionOptions {
+  const problems = new OptionProblems(earlier);
+  validateSecret(problems, options);
+  validateScalars(problems, options);
+  validateCookie(problems, options.cookie as unknown as Record<string, unknown>);
+  validateStore(problems, options);
+  validateCsrf(problems, options.csrf);
+  validatePageHistory(problems, options.pageHistory);
+  validateContextResolver(problems, options.contextResolver);
+  validateHeaderSessions(problems, options);
+  if (problems.isEmpty()) validateCombinations(problems, options);
+  if (!problems.isEmpty()) throw new SessionConfigurationError(problems.list);
   return options;
 }
 
-function validateStore(options: ResolvedSessionOptions): void {
+function validateSecret(problems: OptionProblems, options: ResolvedSessionOptions): void {
+  const secret = options.secret as unknown;
+  if (!Array.isArray(secret) || secret.length === 0) {
+    problems.add(
+      'secret',
+      options.production
+        ? 'a signing secret is required in production (32+ characters)'
+        : 'a signing secret is required (a string, or an array to rotate)',
+    );
+  } else if (!secret.every((s) => typeof s === 'string' && s.length > 0)) {
+    problems.add('secret', 'every secret must be a non-empty string');
+  } else if (
+    options.production &&
+    secret.some((s: string) => s.length < MIN_PRODUCTION_SECRET_LENGTH)
+  ) {
+    problems.add(
+      'secret',
+      `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
+    );
+  }
+}
+
+function validateScalars(problems: OptionProblems, options: ResolvedSessionOptions): void {
+  problems.nonEmptyString('name', options.name);
+  for (const key of [
+    'resave',
+    'saveUninitialized',
+    'rolling',
+    'production',
+    'allowInsecureCookie',
+    'allowMemoryStore',
+    'bindIp',
+    'bindUserAgent',
+  ] as const) {
+    problems.boolean(key, options[key]);
+  }
+  problems.oneOf('unset', options.unset, ['destroy', 'keep']);
+  if (!Array.isArray(options.roleHierarchy) || !options.roleHierarchy.every(isString)) {
+    problems.add('roleHierarchy', 'must be an array of role names');
+  }
+  problems.positiveInteger('freshLoginMaxAge', options.freshLoginMaxAge);
+  problems.positiveInteger('activityResolution', options.activityResolution);
+  for (const key of [
+    'idleTimeout',
+    'absoluteTimeout',
+    'rotateEvery',
+    'maxSessionsPerUser',
+  ] as const) {
+    if (options[key] !== false) problems.positiveInteger(key, options[key], 'or false');
+  }
+  const trustProxy = options.trustProxy as unknown;
+  if (!['boolean', 'number', 'string'].includes(typeof trustProxy)) {
+    problems.add('trustProxy', 'must be a boolean, a hop count or a list of addresses');
+  }
+  if (options.proxy !== undefined) problems.boolean('proxy', options.proxy);
+  if (options.genid !== undefined && typeof options.genid !== 'function') {
+    problems.add('genid', 'must be a function');
+  }
+  problems.nonEmptyString('countryHeader', options.countryHeader);
+  if (!Array.isArray(options.forRoutes)) problems.add('forRoutes', 'must be an array of routes');
+  if (!Array.isArray(options.exclude)) problems.add('exclude', 'must be an array of routes');
+}
+
+function validateCookie(problems: OptionProblems, cookie: Record<string, unknown>): void {
+  if (cookie.maxAge !== undefined) problems.positiveInteger('cookie.maxAge', cookie.maxAge);
+  if (cookie.expires !== undefined && !(cookie.expires instanceof Date)) {
+    problems.add('cookie.expires', 'must be a Date');
+  }
+  problems.boolean('cookie.httpOnly', cookie.httpOnly);
+  if (cookie.secure !== 'auto') problems.boolean('cookie.secure', cookie.secure, "or 'auto'");
+  problems.oneOf('cookie.sameSite', cookie.sameSite, SAME_SITE_VALUES);
+  if (cookie.domain !== undefined) problems.nonEmptyString('cookie.domain', cookie.domain);
+  problems.nonEmptyString('cookie.path', cookie.path);
+  if (cookie.partitioned !== undefined) problems.boolean('cookie.partitioned', cookie.partitioned);
+  if (cookie.priority !== undefined) {
+    problems.oneOf('cookie.priority', cookie.priority, ['low', 'medium', 'high']);
+  }
+}
+
+function validateStore(problems: OptionProblems, options: ResolvedSessionOptions): void {
   const store = options.store as unknown;
   if (isExpressStore(store)) return;
-  const type = (store as { type?: unknown })?.type;
-  const ttl = (store as { ttl?: unknown }).ttl;
-  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) > 0)) {
-    throw new SessionConfigurationError('store.ttl', 'must be a positive whole number of seconds');
+  const { type, ttl } = (store ?? {}) as { type?: unknown; ttl?: unknown };
+  if (ttl !== undefined && !isPositiveInteger(ttl)) {
+    problems.add('store.ttl', 'must be a positive whole number of seconds');
   }
   if (type === 'memory') {
     const max = (store as { maxSessions?: unknown }).maxSessions;
-    if (max !== undefined && !(Number.isInteger(max) && (max as number) > 0)) {
-      throw new SessionConfigurationError('store.maxSessions', 'must be a positive integer');
+    if (max !== undefined && !isPositiveInteger(max)) {
+      problems.add('store.maxSessions', 'must be a positive integer');
     }
     if (options.production && !options.allowMemoryStore) {
-      throw new SessionConfigurationError(
+      problems.add(
         'store',
         'the memory store is not for production (sessions vanish on restart and are not shared): ' +
           'use { type: "redis" } or set allowMemoryStore: true',
@@ -88,112 +131,115 @@ function validateStore(options: ResolvedSessionOptions): void {
   }
   if (type === 'redis') {
     const { url, client } = store as { url?: unknown; client?: unknown };
-    if (!url && !client) {
-      throw new SessionConfigurationError('store', 'a Redis store needs a url or a client');
-    }
+    if (!url && !client) problems.add('store', 'a Redis store needs a url or a client');
     if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
-      throw new SessionConfigurationError('store.url', 'must be a redis:// or rediss:// URL');
+      problems.add('store.url', 'must be a redis:// or rediss:// URL');
+    }
+    for (const key of ['connectTimeout', 'commandTimeout'] as const) {
+      const value = (store as Record<string, unknown>)[key];
+      if (value !== undefined) problems.positiveInteger(`store.${key}`, value);
     }
     return;
   }
-  throw new SessionConfigurationError(
+  problems.add(
     'store',
     'must be { type: "memory" }, { type: "redis", url | client } or an express-session Store',
   );
 }
 
-function validateAllowedOrigins(origins: string[]): void {
-  for (const origin of origins) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (
-      !parsed ||
-      !/^https?:$/.test(parsed.protocol) ||
-      parsed.origin !== origin.replace(/\/$/, '')
-    ) {
-      throw new SessionConfigurationError(
+function validateCsrf(problems: OptionProblems, csrf: ResolvedSessionOptions['csrf']): void {
+  problems.boolean('csrf.enabled', csrf.enabled);
+  problems.nonEmptyString('csrf.headerName', csrf.headerName);
+  if (!Array.isArray(csrf.allowedOrigins)) {
+    problems.add('csrf.allowedOrigins', 'must be an array of origins');
+    return;
+  }
+  for (const origin of csrf.allowedOrigins as unknown[]) {
+    if (!isOrigin(origin)) {
+      problems.add(
         'csrf.allowedOrigins',
-        `"${origin}" is not an origin such as https://app.example.com`,
+        `"${String(origin)}" is not an origin such as https://app.example.com`,
       );
     }
   }
 }
 
-function validatePageHistory(pageHistory: ResolvedSessionOptions['pageHistory']): void {
+function isOrigin(origin: unknown): boolean {
+  if (typeof origin !== 'string') return false;
+  try {
+    const parsed = new URL(origin);
+    return /^https?:$/.test(parsed.protocol) && parsed.origin === origin.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+function validatePageHistory(
+  problems: OptionProblems,
+  pageHistory: ResolvedSessionOptions['pageHistory'],
+): void {
   if (pageHistory === false) return;
   if (typeof pageHistory !== 'object' || pageHistory === null) {
-    throw new SessionConfigurationError('pageHistory', 'must be false or an options object');
+    problems.add('pageHistory', 'must be false or an options object');
+    return;
   }
   for (const key of ['maxPages', 'maxPathLength'] as const) {
     const value = pageHistory[key];
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-      throw new SessionConfigurationError(`pageHistory.${key}`, 'must be a positive integer');
-    }
+    if (value !== undefined) problems.positiveInteger(`pageHistory.${key}`, value);
   }
   if (pageHistory.isPage !== undefined && typeof pageHistory.isPage !== 'function') {
-    throw new SessionConfigurationError('pageHistory.isPage', 'must be a function');
+    problems.add('pageHistory.isPage', 'must be a function');
   }
 }
 
-function validateContextResolver(resolver: unknown): void {
+function validateContextResolver(problems: OptionProblems, resolver: unknown): void {
   const isResolverClass =
     resolver === SessionContextResolver ||
     (typeof resolver === 'function' && resolver.prototype instanceof SessionContextResolver);
-  if (!isResolverClass) {
-    throw new SessionConfigurationError('contextResolver', 'must extend SessionContextResolver');
-  }
+  if (!isResolverClass) problems.add('contextResolver', 'must extend SessionContextResolver');
 }
 
-function validateHeaderSessions({ headerSessions, csrf }: ResolvedSessionOptions): void {
+function validateHeaderSessions(
+  problems: OptionProblems,
+  { headerSessions, csrf }: ResolvedSessionOptions,
+): void {
   const { enabled, headerName, scheme } = headerSessions;
-  if (typeof enabled !== 'boolean') {
-    throw new SessionConfigurationError('headerSessions.enabled', 'must be a boolean');
-  }
-  if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(headerName) || headerName === 'cookie') {
-    throw new SessionConfigurationError('headerSessions.headerName', 'must be a header name');
-  }
-  if (headerName === csrf.headerName) {
-    throw new SessionConfigurationError('headerSessions.headerName', 'is the CSRF header');
+  if (typeof enabled !== 'boolean') problems.add('headerSessions.enabled', 'must be a boolean');
+  if (
+    typeof headerName !== 'string' ||
+    !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(headerName) ||
+    headerName === 'cookie'
+  ) {
+    problems.add('headerSessions.headerName', 'must be a header name');
+  } else if (headerName === csrf.headerName) {
+    problems.add('headerSessions.headerName', 'is the CSRF header');
   }
   if (typeof scheme !== 'string' || /\s/.test(scheme)) {
-    throw new SessionConfigurationError('headerSessions.scheme', 'must be a word such as Bearer');
+    problems.add('headerSessions.scheme', 'must be a word such as Bearer');
   }
 }
 
-function validateCombinations(options: ResolvedSessionOptions): void {
+/** Rules between options, checked once each option is valid on its own. */
+function validateCombinations(problems: OptionProblems, options: ResolvedSessionOptions): void {
   const { cookie, production } = options;
   if (cookie.sameSite === 'none' && cookie.secure !== true) {
-    throw new SessionConfigurationError('cookie.sameSite', 'SameSite=None requires secure: true');
+    problems.add('cookie.sameSite', 'SameSite=None requires secure: true');
   }
   if (options.name.startsWith('__Host-') && (cookie.secure !== true || cookie.domain)) {
-    throw new SessionConfigurationError(
-      'name',
-      'a __Host- cookie must be Secure and have no Domain',
-    );
+    problems.add('name', 'a __Host- cookie must be Secure and have no Domain');
   }
-  if (!production) return;
-  const short = options.secret.find((s) => s.length < MIN_PRODUCTION_SECRET_LENGTH);
-  if (short !== undefined) {
-    throw new SessionConfigurationError(
-      'secret',
-      `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
-    );
-  }
-  if (cookie.secure !== true && !options.allowInsecureCookie) {
-    throw new SessionConfigurationError(
+  if (production && cookie.secure !== true && !options.allowInsecureCookie) {
+    problems.add(
       'cookie.secure',
       'cookies must be Secure in production (set allowInsecureCookie: true to override)',
     );
   }
 }
 
-function throwFirst(errors: ValidationError[], prefix = ''): void {
-  const first = errors[0];
-  if (!first) return;
-  const problems = Object.values(first.constraints ?? {}).join('; ');
-  throw new SessionConfigurationError(prefix + first.property, problems || 'invalid value');
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isPositiveInteger(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) > 0;
 }

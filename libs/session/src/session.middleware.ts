@@ -15,6 +15,7 @@ import {
   DEFAULT_CONTEXT_RESOLVER,
   SessionContextResolver,
 } from './context/session-context.resolver';
+import { PlainHttpWarning } from './security/plain-http.warning';
 
 /** Reads leave their rare, best-effort session changes to express-session's own save. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -29,6 +30,7 @@ export class SessionMiddleware implements NestMiddleware {
   private readonly handler: RequestHandler;
   private readonly pageHistory?: PageHistoryRecorder;
   private readonly hasUnsavedChanges?: (session: object) => boolean;
+  private readonly plainHttp: PlainHttpWarning;
   private storeReady = true;
 
   constructor(
@@ -52,6 +54,7 @@ export class SessionMiddleware implements NestMiddleware {
       ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     });
     this.hasUnsavedChanges = access.hasUnsavedChanges?.bind(access);
+    this.plainHttp = new PlainHttpWarning(options);
     if (options.pageHistory) this.pageHistory = new PageHistoryRecorder(options.pageHistory);
     markGeneratedSessions(store);
     store.on('disconnect', () => (this.storeReady = false));
@@ -64,6 +67,7 @@ export class SessionMiddleware implements NestMiddleware {
     if (this.contextResolver !== DEFAULT_CONTEXT_RESOLVER) {
       attachContextResolver(req, this.contextResolver);
     }
+    this.plainHttp.check(req);
     return new Promise<void>((resolve, reject) => {
       this.handler(req, res, (err?: unknown) => {
         if (settled) {

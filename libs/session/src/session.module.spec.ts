@@ -15,6 +15,7 @@ import type { Request } from 'express';
 import { Store, type SessionData } from 'express-session';
 import request from 'supertest';
 import { SessionModule } from './session.module';
+import type { SessionOptionsFactory } from './session.module-definition';
 import { SESSION_OPTIONS, SESSION_REDIS_CLIENT, SESSION_STORE } from './session.constants';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session.options';
 import { SessionService } from './session.service';
@@ -41,9 +42,9 @@ class AppConfigModule {}
 
 /** An options factory class for useClass / useExisting. */
 @Injectable()
-class SessionConfig {
+class SessionConfig implements SessionOptionsFactory {
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
-  create(): SessionModuleOptions {
+  createSessionOptions(): SessionModuleOptions {
     return { secret: this.config.get('SECRET'), name: 'class.sid', production: false };
   }
 }

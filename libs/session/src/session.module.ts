@@ -6,19 +6,16 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import {
   DEFAULT_CONTEXT_RESOLVER,
   SessionContextResolver,
 } from './context/session-context.resolver';
 import { ConfigurableSessionModule, RAW_SESSION_OPTIONS } from './session.module-definition';
 import { SESSION_OPTIONS, SESSION_REDIS_CLIENT, SESSION_STORE } from './session.constants';
-import {
-  applySessionDefaults,
-  type ResolvedSessionOptions,
-  type SessionModuleOptions,
-} from './session.options';
-import { validateSessionOptions } from './session-options.validation';
+import type { ResolvedSessionOptions } from './session.options';
+import { resolveSessionOptions } from './session-options.resolve';
+import { CsrfGuard } from './guards/csrf.guard';
 import {
   SESSION_ANALYTICS_BACKEND,
   SESSION_BACKEND,
@@ -40,8 +37,10 @@ const providers: Provider[] = [
   {
     provide: SESSION_OPTIONS,
     inject: [RAW_SESSION_OPTIONS],
-    useFactory: (raw: SessionModuleOptions) => validateSessionOptions(applySessionDefaults(raw)),
+    useFactory: resolveSessionOptions,
   },
+  // CSRF protection on every route without the app registering a guard (`csrf: false` disables).
+  { provide: APP_GUARD, useClass: CsrfGuard },
   {
     provide: SESSION_BACKEND,
     inject: [SESSION_OPTIONS],

@@ -1,13 +1,19 @@
 import type { Store } from 'express-session';
-import type { Type } from '@nestjs/common';
-import type { RouteInfo } from '@nestjs/common/interfaces';
+import type { RequestMethod, Type, VERSION_NEUTRAL } from '@nestjs/common';
 import type { Request } from 'express';
-import type { RedisClientLike } from './backends/redis/redis-client';
+import type { RedisClientLike } from './backends/redis/redis-client-like';
 import type { SessionAnalyticsBackend } from './backends/session-analytics.backend';
 import type { SessionRegistryBackend } from './backends/session-registry.backend';
 import { isExpressStore } from './backends/is-express-store';
 import type { PageHistoryOptions } from './data/page-history.recorder';
 import { SessionContextResolver } from './context/session-context.resolver';
+
+/** A route for `forRoutes` / `exclude`, as Nest's `MiddlewareConsumer` takes it. */
+export interface SessionRouteInfo {
+  path: string;
+  method: RequestMethod;
+  version?: string | typeof VERSION_NEUTRAL | (string | typeof VERSION_NEUTRAL)[];
+}
 
 /** Cookie attributes, as express-session takes them. */
 export interface SessionCookieOptions {
@@ -57,11 +63,11 @@ export interface RedisStoreOptions {
 export type SessionStoreOption = MemoryStoreOptions | RedisStoreOptions | Store;
 
 export interface CsrfOptions {
-  /** @default true */
+  /** `false` turns CSRF protection off. @default true */
   enabled?: boolean;
   /** Origins allowed on state-changing requests; the request's own origin is always allowed. */
   allowedOrigins?: string[];
-  /** @default 'x-csrf-token' */
+  /** The request header that carries the token. @default 'x-csrf-token' */
   headerName?: string;
 }
 
@@ -79,8 +85,12 @@ export interface HeaderSessionOptions {
 }
 
 export interface SessionModuleOptions {
-  /** Signing secret; an array rotates (the first signs, all verify). Required. */
-  secret: string | string[];
+  /**
+   * Signing secret; an array rotates (the first signs, all verify). Required in production
+   * (32+ characters); in development a random one is generated, with a warning, when unset.
+   * @default a random secret per process in development
+   */
+  secret?: string | string[];
   /** Cookie name. @default 'sid', or '__Host-sid' with secure cookies */
   name?: string;
   /** @default { type: 'memory' } */
@@ -106,9 +116,9 @@ export interface SessionModuleOptions {
   /** Allow the memory store in production. @default false */
   allowMemoryStore?: boolean;
   /** Routes that get sessions. @default ['/'], which Nest mounts for every request */
-  forRoutes?: (string | RouteInfo | Type<unknown>)[];
+  forRoutes?: (string | SessionRouteInfo | Type<unknown>)[];
   /** Routes that get no session. @default none */
-  exclude?: (string | RouteInfo)[];
+  exclude?: (string | SessionRouteInfo)[];
   /** Roles from lowest to highest; a higher role includes the lower ones. @default ['user','moderator','admin','superadmin'] */
   roleHierarchy?: string[];
   /** How recent a login must be for `@RequireFreshLogin()`, in ms. @default 300000 */
@@ -127,7 +137,11 @@ export interface SessionModuleOptions {
   activityResolution?: number;
   /** Concurrent sessions per user; the oldest are revoked past it. @default false (no limit) */
   maxSessionsPerUser?: number | false;
-  csrf?: CsrfOptions;
+  /**
+   * CSRF protection, applied to every route without registering a guard (`@SkipCsrf()` exempts
+   * one); `false` turns it off. @default { enabled: true }
+   */
+  csrf?: CsrfOptions | false;
   /** Request header carrying the client's country, for analytics. @default 'cf-ipcountry' */
   countryHeader?: string;
   /**
@@ -185,8 +199,8 @@ export interface ResolvedSessionOptions extends Required<
   storeTtlSeconds: number;
   genid?: (req: Request) => string;
   proxy?: boolean;
-  forRoutes: (string | RouteInfo | Type<unknown>)[];
-  exclude: (string | RouteInfo)[];
+  forRoutes: (string | SessionRouteInfo | Type<unknown>)[];
+  exclude: (string | SessionRouteInfo)[];
   csrf: Required<CsrfOptions>;
   trustProxy: boolean | number | string;
   pageHistory: PageHistoryOptions | false;
@@ -217,7 +231,7 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
   const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS;
   const store = options.store ?? { type: 'memory' };
   return {
-    secret: typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])],
+    secret: secretList(options.secret),
     name: options.name ?? (secureCookie ? '__Host-sid' : 'sid'),
     store,
     storeTtlSeconds: storeTtlSeconds(store, idleTimeout, cookie.maxAge),
@@ -243,22 +257,38 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
     rotateEvery: options.rotateEvery ?? false,
     activityResolution: options.activityResolution ?? DEFAULT_ACTIVITY_RESOLUTION_MS,
     maxSessionsPerUser: options.maxSessionsPerUser ?? false,
-    csrf: {
-      enabled: options.csrf?.enabled ?? true,
-      allowedOrigins: options.csrf?.allowedOrigins ?? [],
-      headerName: (options.csrf?.headerName ?? 'x-csrf-token').toLowerCase(),
-    },
-    countryHeader: (options.countryHeader ?? 'cf-ipcountry').toLowerCase(),
+    csrf: csrfDefaults(options.csrf),
+    countryHeader: lowerCase(options.countryHeader ?? 'cf-ipcountry'),
     pageHistory: options.pageHistory ?? false,
     headerSessions: {
       enabled: options.headerSessions?.enabled ?? false,
-      headerName: (options.headerSessions?.headerName ?? 'authorization').toLowerCase(),
+      headerName: lowerCase(options.headerSessions?.headerName ?? 'authorization'),
       scheme: options.headerSessions?.scheme ?? 'Bearer',
     },
     contextResolver: options.contextResolver ?? SessionContextResolver,
     registry: options.registry,
     analytics: options.analytics,
   };
+}
+
+function secretList(secret: SessionModuleOptions['secret']): string[] {
+  if (typeof secret === 'string') return [secret];
+  if (Array.isArray(secret)) return [...secret];
+  // Anything else is left for validateSessionOptions to name.
+  return (secret ?? []) as string[];
+}
+
+function csrfDefaults(csrf: SessionModuleOptions['csrf']): Required<CsrfOptions> {
+  const given = csrf === false ? { enabled: false } : (csrf ?? {});
+  return {
+    enabled: given.enabled ?? true,
+    allowedOrigins: given.allowedOrigins ?? [],
+    headerName: lowerCase(given.headerName ?? 'x-csrf-token'),
+  };
+}
+
+function lowerCase<T>(value: T): T {
+  return (typeof value === 'string' ? value.toLowerCase() : value) as T;
 }
 
 /**

@@ -1,11 +1,7 @@
+import type { RedisClientType } from 'redis';
 import { Module } from '@nestjs/common';
 import type { Store } from 'express-session';
-import {
-  RedisSessionStore,
-  SESSION_REDIS_CLIENT,
-  SESSION_STORE,
-  type RedisClientLike,
-} from 'nest-session-kit';
+import { RedisSessionStore, SESSION_REDIS_CLIENT, SESSION_STORE } from 'nest-session-kit';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -26,7 +22,7 @@ import { RedisAuthStateStore } from './state/redis-auth-state.store';
     {
       provide: AUTH_STATE_STORE,
       inject: [SESSION_REDIS_CLIENT, SESSION_STORE],
-      useFactory: (redis: RedisClientLike | null, store: Store) =>
+      useFactory: (redis: RedisClientType | null, store: Store) =>
         redis && store instanceof RedisSessionStore
           ? new RedisAuthStateStore(redis, `${store.metaPrefix}auth:`)
           : new MemoryAuthStateStore(),

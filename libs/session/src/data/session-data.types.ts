@@ -15,15 +15,22 @@ export interface FormDraft {
 export type PreferenceValue =
   string | number | boolean | null | PreferenceValue[] | { [key: string]: PreferenceValue };
 
-declare module 'express-session' {
-  interface SessionData {
-    /** Flash messages by type, kept until read (see SessionFlash). */
-    flash?: Record<string, string[]>;
-    /** The last distinct pages visited, newest first (see SessionHistory). */
-    history?: string[];
-    /** Multi-step form drafts by form id (see SessionFormDrafts). */
-    forms?: Record<string, FormDraft>;
-    /** Preferences the user changed from their defaults (see SessionPreferences). */
-    preferences?: Record<string, PreferenceValue>;
-  }
+/**
+ * The session keys the data helpers keep. They are not added to express-session's `SessionData`
+ * unless an app opts in, so an app can have its own `history` or `flash` of another type (it then
+ * does not use that helper):
+ *
+ *     declare module 'express-session' {
+ *       interface SessionData extends SessionHelperData {}
+ *     }
+ */
+export interface SessionHelperData {
+  /** Flash messages by type, kept until read (see SessionFlash). */
+  flash?: Record<string, string[]>;
+  /** The last distinct pages visited, newest first (see SessionHistory). */
+  history?: string[];
+  /** Multi-step form drafts by form id (see SessionFormDrafts). */
+  forms?: Record<string, FormDraft>;
+  /** Preferences the user changed from their defaults (see SessionPreferences). */
+  preferences?: Record<string, PreferenceValue>;
 }

@@ -1,3 +1,4 @@
+import './session-helper-data.spec-support';
 import type { AppSession } from '../session.types';
 import { SessionHttpException } from '../errors';
 import { SessionFlash } from './session-flash';

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { SessionErrors } from '../errors';
 import type { AppSession } from '../session.types';
 import { assertSafeKey, requireSession } from './session-data.guards';
-import type { FlashMessage } from './session-data.types';
+import type { FlashMessage, SessionHelperData } from './session-data.types';
 
 export interface FlashLimits {
   /** Messages kept per type; past it the oldest of that type is dropped. @default 10 */
@@ -23,10 +23,10 @@ export class SessionFlash {
   private readonly maxTypes: number;
   private readonly maxMessageLength: number;
 
-  constructor(
-    private readonly session: AppSession,
-    limits: FlashLimits = {},
-  ) {
+  private readonly session: AppSession & SessionHelperData;
+
+  constructor(session: AppSession, limits: FlashLimits = {}) {
+    this.session = session as AppSession & SessionHelperData;
     this.maxPerType = limits.maxPerType ?? 10;
     this.maxTypes = limits.maxTypes ?? 10;
     this.maxMessageLength = limits.maxMessageLength ?? 1000;

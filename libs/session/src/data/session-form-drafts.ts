@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { SessionErrors } from '../errors';
 import type { AppSession } from '../session.types';
 import { assertFits, assertSafeKey, requireSession, sameJson } from './session-data.guards';
-import type { FormDraft } from './session-data.types';
+import type { FormDraft, SessionHelperData } from './session-data.types';
 
 export interface FormDraftLimits {
   /** Drafts kept at once; saving one more drops the least recently changed. @default 5 */
@@ -23,11 +23,14 @@ export class SessionFormDrafts {
   private readonly maxSteps: number;
   private readonly maxDraftBytes: number;
 
+  private readonly session: AppSession & SessionHelperData;
+
   constructor(
-    private readonly session: AppSession,
+    session: AppSession,
     limits: FormDraftLimits = {},
     private readonly now: () => number = Date.now,
   ) {
+    this.session = session as AppSession & SessionHelperData;
     this.maxForms = limits.maxForms ?? 5;
     this.maxSteps = limits.maxSteps ?? 20;
     this.maxDraftBytes = limits.maxDraftBytes ?? 16_384;

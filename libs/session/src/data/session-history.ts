@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { SessionErrors } from '../errors';
 import type { AppSession } from '../session.types';
+import type { SessionHelperData } from './session-data.types';
 import { requireSession } from './session-data.guards';
 
 export interface HistoryLimits {
@@ -19,10 +20,10 @@ export class SessionHistory {
   readonly maxPages: number;
   readonly maxPathLength: number;
 
-  constructor(
-    private readonly session: AppSession,
-    limits: HistoryLimits = {},
-  ) {
+  private readonly session: AppSession & SessionHelperData;
+
+  constructor(session: AppSession, limits: HistoryLimits = {}) {
+    this.session = session as AppSession & SessionHelperData;
     this.maxPages = limits.maxPages ?? 10;
     this.maxPathLength = limits.maxPathLength ?? 512;
   }

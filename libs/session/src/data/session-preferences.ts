@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { AppSession } from '../session.types';
 import { assertFits, assertSafeKey, requireSession, sameJson } from './session-data.guards';
-import type { PreferenceValue } from './session-data.types';
+import type { PreferenceValue, SessionHelperData } from './session-data.types';
 
 export type PreferenceMap = Record<string, PreferenceValue>;
 
@@ -18,11 +18,14 @@ export interface PreferenceLimits {
 export class SessionPreferences<T extends PreferenceMap> {
   private readonly maxBytes: number;
 
+  private readonly session: AppSession & SessionHelperData;
+
   constructor(
-    private readonly session: AppSession,
+    session: AppSession,
     private readonly defaults: T,
     limits: PreferenceLimits = {},
   ) {
+    this.session = session as AppSession & SessionHelperData;
     this.maxBytes = limits.maxBytes ?? 4096;
   }
 

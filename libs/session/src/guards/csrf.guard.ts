@@ -17,7 +17,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (the app's own origin or `csrf.allowedOrigins`), and a request with a live session must carry
  * the session's synchronizer token in the CSRF header. 403 CSRF_INVALID otherwise.
  * On GraphQL, mutations are the state-changing operations. `@SkipCsrf()` exempts a route.
- * Register it globally (APP_GUARD) or per controller.
+ * SessionModule applies it to every route (`csrf: false` turns it off).
  */
 @Injectable()
 export class CsrfGuard extends SessionAccessGuard {

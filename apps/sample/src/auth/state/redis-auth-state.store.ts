@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SessionErrors, type RedisClientLike } from 'nest-session-kit';
+import type { RedisClientType } from 'redis';
+import { SessionErrors } from 'nest-session-kit';
 import type { AuthStateStore } from './auth-state.store';
 
 const HIT = `
@@ -17,7 +18,7 @@ return 0
 /** Login-flow state in Redis, shared by every instance of the app. */
 export class RedisAuthStateStore implements AuthStateStore {
   constructor(
-    private readonly client: RedisClientLike,
+    private readonly client: RedisClientType,
     private readonly prefix: string,
   ) {}
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
+import type { RedisClientType, RedisClusterType } from 'redis';
 import { SessionConfigurationError } from '../../errors';
+import { loadOptionalDependency } from '../../optional-dependency';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store-error';
 import { withTimeout } from '../with-timeout';
+import type { RedisClientLike } from './redis-client-like';
 
-/** A node-redis client: standalone or cluster. */
-export type RedisClientLike = RedisClientType | RedisClusterType;
+export type { RedisClientLike } from './redis-client-like';
 
 type Reply = unknown;
 
@@ -33,7 +34,11 @@ export interface CreateRedisClientOptions {
 export async function connectRedisClient(
   url: string,
   { connectTimeout, logger }: CreateRedisClientOptions,
-): Promise<RedisClientType> {
+): Promise<RedisClientLike> {
+  const { createClient } = await loadOptionalDependency<typeof import('redis')>(
+    'redis',
+    'the Redis store',
+  );
   const client: RedisClientType = createClient({
     url,
     disableOfflineQueue: true,
@@ -113,10 +118,13 @@ export class RedisCommands {
 }
 
 /** PING a standalone server, or every master of a cluster. */
-export async function pingRedis(client: RedisClientLike): Promise<void> {
-  if (!('masters' in client)) {
-    await client.ping();
+export async function pingRedis(redis: RedisClientLike): Promise<void> {
+  if (!('masters' in redis)) {
+    await (redis as RedisClientType).ping();
     return;
   }
-  await Promise.all(client.masters.map(async (master) => (await client.nodeClient(master)).ping()));
+  const cluster = redis as RedisClusterType;
+  await Promise.all(
+    cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()),
+  );
 }

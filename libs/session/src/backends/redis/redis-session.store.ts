@@ -1,6 +1,7 @@
 import type { SessionData } from 'express-session';
 import { createHash } from 'node:crypto';
-import { RedisStore } from 'connect-redis';
+import type { RedisStore } from 'connect-redis';
+import { loadOptionalDependency } from '../../optional-dependency';
 import { MergingStore, type SwapResult } from '../merging.store';
 import { LuaScript, RedisCommands, type RedisClientLike } from './redis-client';
 
@@ -37,18 +38,13 @@ return 1
  */
 export class RedisSessionStore extends MergingStore {
   readonly commands: RedisCommands;
-  private readonly maintenance: RedisStore;
+  private maintenance?: Promise<RedisStore>;
   private readonly ttl: string;
 
   constructor(private readonly options: RedisSessionStoreOptions) {
     super();
     this.commands = new RedisCommands(options.client, options.commandTimeout);
     this.ttl = String(options.ttlSeconds);
-    this.maintenance = new RedisStore({
-      client: options.client,
-      prefix: options.prefix,
-      ttl: options.ttlSeconds,
-    });
   }
 
   get prefix(): string {
@@ -99,19 +95,38 @@ export class RedisSessionStore extends MergingStore {
   }
 
   override all(callback: AllCallback): void {
-    void this.maintenance.all(callback);
+    this.withMaintenance(callback, (store) => store.all(callback));
   }
 
   override length(callback: LengthCallback): void {
-    void this.maintenance.length(callback);
+    this.withMaintenance(callback, (store) => store.length(callback));
   }
 
   override clear(callback?: Callback): void {
-    void this.maintenance.clear(callback);
+    this.withMaintenance(callback, (store) => store.clear(callback));
   }
 
   ids(callback: IdsCallback): void {
-    void this.maintenance.ids(callback);
+    this.withMaintenance(callback, (store) => store.ids(callback));
+  }
+
+  /** connect-redis does the bulk maintenance; it is loaded the first time one is asked for. */
+  private withMaintenance(
+    callback: ((err: unknown) => void) | undefined,
+    run: (store: RedisStore) => unknown,
+  ): void {
+    this.maintenance ??= loadOptionalDependency<typeof import('connect-redis')>(
+      'connect-redis',
+      'the Redis store',
+    ).then(
+      ({ RedisStore: ConnectRedisStore }) =>
+        new ConnectRedisStore({
+          client: this.options.client,
+          prefix: this.options.prefix,
+          ttl: this.options.ttlSeconds,
+        }),
+    );
+    this.maintenance.then(run, (err: unknown) => setImmediate(() => callback?.(err)));
   }
 }
 

@@ -1,0 +1,162 @@
+import type { PageHistoryOptions } from './data/page-history.recorder';
+import type { SessionOptionProblem } from './errors';
+import type {
+  CsrfOptions,
+  HeaderSessionOptions,
+  MemoryStoreOptions,
+  RedisStoreOptions,
+  SessionCookieOptions,
+  SessionModuleOptions,
+} from './session.options';
+import { isExpressStore } from './backends/is-express-store';
+
+type KeysOf<T> = Record<keyof Required<T>, true>;
+
+/** Every option key; `satisfies` keeps the list in step with the types. */
+const MODULE_KEYS = {
+  secret: true,
+  name: true,
+  store: true,
+  cookie: true,
+  resave: true,
+  saveUninitialized: true,
+  rolling: true,
+  trustProxy: true,
+  proxy: true,
+  unset: true,
+  genid: true,
+  production: true,
+  allowInsecureCookie: true,
+  allowMemoryStore: true,
+  forRoutes: true,
+  exclude: true,
+  roleHierarchy: true,
+  freshLoginMaxAge: true,
+  idleTimeout: true,
+  absoluteTimeout: true,
+  bindIp: true,
+  bindUserAgent: true,
+  rotateEvery: true,
+  activityResolution: true,
+  maxSessionsPerUser: true,
+  csrf: true,
+  countryHeader: true,
+  pageHistory: true,
+  headerSessions: true,
+  contextResolver: true,
+  registry: true,
+  analytics: true,
+} satisfies KeysOf<SessionModuleOptions>;
+
+const COOKIE_KEYS = {
+  maxAge: true,
+  expires: true,
+  httpOnly: true,
+  secure: true,
+  sameSite: true,
+  domain: true,
+  path: true,
+  partitioned: true,
+  priority: true,
+} satisfies KeysOf<SessionCookieOptions>;
+
+const CSRF_KEYS = {
+  enabled: true,
+  allowedOrigins: true,
+  headerName: true,
+} satisfies KeysOf<CsrfOptions>;
+
+const MEMORY_STORE_KEYS = {
+  type: true,
+  maxSessions: true,
+  ttl: true,
+} satisfies KeysOf<MemoryStoreOptions>;
+
+const REDIS_STORE_KEYS = {
+  type: true,
+  url: true,
+  client: true,
+  prefix: true,
+  ttl: true,
+  connectTimeout: true,
+  commandTimeout: true,
+} satisfies KeysOf<RedisStoreOptions>;
+
+const HEADER_SESSION_KEYS = {
+  enabled: true,
+  headerName: true,
+  scheme: true,
+} satisfies KeysOf<HeaderSessionOptions>;
+
+const PAGE_HISTORY_KEYS = {
+  maxPages: true,
+  maxPathLength: true,
+  isPage: true,
+} satisfies KeysOf<PageHistoryOptions>;
+
+/** The option names `SessionModuleOptions` accepts at the top level (for docs and tests). */
+export const SESSION_OPTION_KEYS: readonly string[] = Object.keys(MODULE_KEYS);
+
+/** @internal Unknown keys anywhere in the options, each named with a suggestion for a near miss. */
+export function findUnknownOptions(options: SessionModuleOptions): SessionOptionProblem[] {
+  const problems: SessionOptionProblem[] = [];
+  check(problems, '', options, MODULE_KEYS);
+  check(problems, 'cookie.', options.cookie, COOKIE_KEYS);
+  if (typeof options.csrf === 'object') check(problems, 'csrf.', options.csrf, CSRF_KEYS);
+  if (typeof options.pageHistory === 'object') {
+    check(problems, 'pageHistory.', options.pageHistory, PAGE_HISTORY_KEYS);
+  }
+  check(problems, 'headerSessions.', options.headerSessions, HEADER_SESSION_KEYS);
+  const store = options.store as unknown;
+  if (store && typeof store === 'object' && !isExpressStore(store)) {
+    const type = (store as { type?: unknown }).type;
+    if (type === 'memory') check(problems, 'store.', store, MEMORY_STORE_KEYS);
+    if (type === 'redis') check(problems, 'store.', store, REDIS_STORE_KEYS);
+  }
+  return problems;
+}
+
+function check(
+  problems: SessionOptionProblem[],
+  prefix: string,
+  value: unknown,
+  known: Record<string, true>,
+): void {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (Object.hasOwn(known, key)) continue;
+    const near = nearest(key, Object.keys(known));
+    problems.push({
+      option: prefix + key,
+      problem: `is not an option${near ? `; did you mean "${prefix}${near}"?` : ''}`,
+    });
+  }
+}
+
+/** The known key within a small edit distance of `key`, if any. */
+function nearest(key: string, known: string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 4)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
