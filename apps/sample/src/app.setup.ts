@@ -1,5 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import {
+  AllowedOrigins,
+  SESSION_OPTIONS,
+  enableSessionCors,
+  type ResolvedSessionOptions,
+} from 'nest-session-kit';
 import { jsonBodies } from './common/request-body.middleware';
 import { securityHeaders } from './common/security-headers.middleware';
 import { API_DOCS_PATH } from './common/api-docs';
@@ -10,7 +16,9 @@ import { API_DOCS_PATH } from './common/api-docs';
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  // ALLOWED_ORIGINS, through the session options: the CSRF check's origins get CORS too.
+  enableSessionCors(app);
+  app.use(securityHeaders(AllowedOrigins.of(app.get<ResolvedSessionOptions>(SESSION_OPTIONS))));
   app.use(jsonBodies());
   app.enableShutdownHooks();
   setUpApiDocs(app);

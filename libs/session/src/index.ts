@@ -123,5 +123,8 @@ export { RolesGuard } from './guards/roles.guard';
 export { OwnershipGuard } from './guards/ownership.guard';
 export { FreshLoginGuard } from './guards/fresh-login.guard';
 export { CsrfGuard } from './guards/csrf.guard';
+export { AllowedOrigins } from './security/allowed-origins';
+export { sessionCorsOptions, enableSessionCors } from './security/session-cors';
+export type { SessionCorsOptions } from './security/session-cors';
 export { RoleHierarchy } from './guards/role-hierarchy';
 export type { OwnershipResolver } from './guards/ownership-resolver';

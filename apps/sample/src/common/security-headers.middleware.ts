@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import type { AllowedOrigins } from 'nest-session-kit';
 import { isApiDocs } from './api-docs';
 
 /**
@@ -9,9 +10,10 @@ import { isApiDocs } from './api-docs';
  * HSTS, the referrer and cross-origin policies. They leave out helmet's headers that only
  * concern HTML documents (X-DNS-Prefetch-Control, X-Download-Options, X-XSS-Protection,
  * Origin-Agent-Cluster, X-Permitted-Cross-Domain-Policies): on every response of the API they
- * would cost bytes and time and protect nothing.
+ * would cost bytes and time and protect nothing. Answers to an allowed origin (ALLOWED_ORIGINS)
+ * say `Cross-Origin-Resource-Policy: cross-origin`, so that origin may read them.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(allowedOrigins: AllowedOrigins): RequestHandler {
   const forDocs = helmet();
   const forJson = headersSetBy(
     helmet({
@@ -30,6 +32,9 @@ export function securityHeaders(): RequestHandler {
   return (req, res, next) => {
     if (isApiDocs(req.path)) return forDocs(req, res, next);
     for (const [name, value] of forJson) res.setHeader(name, value);
+    if (allowedOrigins.includes(req.headers.origin)) {
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    }
     next();
   };
 }

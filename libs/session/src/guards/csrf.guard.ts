@@ -5,6 +5,7 @@ import { SkipCsrfMetadata } from '../session.metadata';
 import { sessionOf } from '../request-session';
 import { hasLiveSession } from '../security/session-origin';
 import { csrfTokensMatch } from '../security/csrf';
+import { AllowedOrigins } from '../security/allowed-origins';
 import { InjectSessionOptions } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import { SessionErrors } from '../errors';
@@ -21,14 +22,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class CsrfGuard extends SessionAccessGuard {
-  protected readonly allowedOrigins: Set<string>;
+  protected readonly allowedOrigins: AllowedOrigins;
 
   constructor(
     protected readonly reflector: Reflector,
     @InjectSessionOptions() protected readonly options: ResolvedSessionOptions,
   ) {
     super();
-    this.allowedOrigins = new Set(options.csrf.allowedOrigins.map(normalizeOrigin));
+    this.allowedOrigins = AllowedOrigins.of(options);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -62,17 +63,6 @@ export class CsrfGuard extends SessionAccessGuard {
   }
 
   protected isAllowedOrigin(request: Request, origin: string): boolean {
-    const normalized = normalizeOrigin(origin);
-    if (this.allowedOrigins.has(normalized)) return true;
-    const host = request.get('host');
-    return host !== undefined && normalized === normalizeOrigin(`${request.protocol}://${host}`);
-  }
-}
-
-function normalizeOrigin(origin: string): string {
-  try {
-    return new URL(origin).origin;
-  } catch {
-    return origin.trim().toLowerCase();
+    return this.allowedOrigins.allowsOn(request, origin);
   }
 }

@@ -1,0 +1,45 @@
+import type { Request } from 'express';
+import type { ResolvedSessionOptions } from '../session.options';
+
+/**
+ * The origins a browser may call the app from besides its own: `csrf.allowedOrigins`. The one
+ * list behind both the CSRF guard's Origin check and the CORS answers, so the two cannot drift.
+ */
+export class AllowedOrigins {
+  private readonly origins: ReadonlySet<string>;
+
+  constructor(origins: readonly string[]) {
+    this.origins = new Set(origins.map(normalizeOrigin));
+  }
+
+  static of(options: Pick<ResolvedSessionOptions, 'csrf'>): AllowedOrigins {
+    return new AllowedOrigins(options.csrf.allowedOrigins);
+  }
+
+  /** Whether `origin` (an `Origin` header) is one of the listed origins. */
+  includes(origin: string | undefined): boolean {
+    return origin !== undefined && this.origins.has(normalizeOrigin(origin));
+  }
+
+  /** Whether `origin` is listed or is the request's own origin (its protocol and Host). */
+  allowsOn(request: Request, origin: string): boolean {
+    if (this.includes(origin)) return true;
+    const host = request.get('host');
+    return (
+      host !== undefined &&
+      normalizeOrigin(origin) === normalizeOrigin(`${request.protocol}://${host}`)
+    );
+  }
+
+  get size(): number {
+    return this.origins.size;
+  }
+}
+
+function normalizeOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return origin.trim().toLowerCase();
+  }
+}
