@@ -46,6 +46,7 @@ export class AppModule {
               ...options,
               maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
               pageHistory: PAGE_HISTORY,
+              headerSessions: { enabled: true },
             };
           },
         }),

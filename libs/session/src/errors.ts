@@ -15,6 +15,10 @@ export const SessionErrorCode = {
   SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
   SESSION_STORE_UNAVAILABLE: 'SESSION_STORE_UNAVAILABLE',
   SESSION_DATA_TOO_LARGE: 'SESSION_DATA_TOO_LARGE',
+  AMBIGUOUS_SESSION: 'AMBIGUOUS_SESSION',
+  SESSION_LOGGED_OUT: 'SESSION_LOGGED_OUT',
+  SESSION_REVOKED: 'SESSION_REVOKED',
+  SESSION_EVICTED: 'SESSION_EVICTED',
 } as const;
 
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode];
@@ -109,6 +113,12 @@ export const SessionErrors = {
       HttpStatus.SERVICE_UNAVAILABLE,
       SessionErrorCode.SESSION_STORE_UNAVAILABLE,
       'The session store is unavailable; try again shortly',
+    ),
+  ambiguousSession: () =>
+    new SessionHttpException(
+      HttpStatus.BAD_REQUEST,
+      SessionErrorCode.AMBIGUOUS_SESSION,
+      'The request carries both a session cookie and a session token: send one',
     ),
   dataTooLarge: (what: string, limit: string) =>
     new SessionHttpException(

@@ -41,7 +41,8 @@ export {
   SessionStoreError,
 } from './errors';
 export type { SessionErrorBody, SessionOptionProblem } from './errors';
-export { SessionService } from './session.service';
+export { SessionService, SESSION_TOKEN_HEADER } from './session.service';
+export { isHeaderSession } from './security/header-session';
 export type { LoginOptions } from './session.service';
 export { SessionHealthService } from './session-health.service';
 export { SessionRegistry } from './registry/session-registry.service';

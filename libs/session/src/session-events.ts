@@ -22,6 +22,8 @@ export type SessionEndReason = 'logout' | 'revoked' | 'timeout' | 'expired' | 'b
 /** An authenticated session ended. */
 export interface SessionEndEvent {
   userId: string;
+  /** The session's opaque handle (as `/auth/sessions` lists it), when it had one. */
+  handle?: string;
   createdAt: number;
   endedAt: number;
   reason: SessionEndReason;

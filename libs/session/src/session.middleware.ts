@@ -5,6 +5,7 @@ import { InjectSessionOptions } from './session.constants';
 import type { ResolvedSessionOptions } from './session.options';
 import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
+import { HeaderSessionReader } from './security/header-session';
 import { SessionSecurity } from './security/session-security.service';
 import { SESSION_BACKEND, type SessionBackend } from './backends/backend';
 import { SessionBackendCalls } from './backends/backend-calls';
@@ -31,6 +32,7 @@ export class SessionMiddleware implements NestMiddleware {
   private readonly pageHistory?: PageHistoryRecorder;
   private readonly hasUnsavedChanges?: (session: object) => boolean;
   private readonly plainHttp: PlainHttpWarning;
+  private readonly headerSessions?: HeaderSessionReader;
   private storeReady = true;
 
   constructor(
@@ -55,6 +57,7 @@ export class SessionMiddleware implements NestMiddleware {
     });
     this.hasUnsavedChanges = access.hasUnsavedChanges?.bind(access);
     this.plainHttp = new PlainHttpWarning(options);
+    if (options.headerSessions.enabled) this.headerSessions = new HeaderSessionReader(options);
     if (options.pageHistory) this.pageHistory = new PageHistoryRecorder(options.pageHistory);
     markGeneratedSessions(store);
     store.on('disconnect', () => (this.storeReady = false));
@@ -63,6 +66,8 @@ export class SessionMiddleware implements NestMiddleware {
 
   /** Rejects (into Nest's exception filters) only when the store or a security check failed. */
   use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const refused = this.headerSessions?.prepare(req, res);
+    if (refused) return Promise.reject(refused);
     let settled = false;
     if (this.contextResolver !== DEFAULT_CONTEXT_RESOLVER) {
       attachContextResolver(req, this.contextResolver);

@@ -6,6 +6,8 @@ import type { ResolvedSessionOptions } from './session.options';
 import type { SessionAuthInfo, SessionPrincipal } from './session.types';
 import { SessionErrors, SessionStoreError } from './errors';
 import { newCsrfToken } from './security/csrf';
+import { isHeaderSession, markHeaderSession } from './security/header-session';
+import { signSessionId } from './security/session-token';
 import { SessionEvents, type SessionEndReason } from './session-events';
 import { SessionRegistry } from './registry/session-registry.service';
 
@@ -14,7 +16,16 @@ export interface LoginOptions {
   carry?: (keyof SessionData | string)[];
   /** Give the cookie a lifetime (the absolute timeout) so it outlives the browser session. */
   rememberMe?: boolean;
+  /**
+   * `'header'`: the session rides in a header (`Authorization: Bearer <token>`), for clients
+   * that keep no cookies; no cookie is set and `headerToken(req)` gives the token. Needs
+   * `headerSessions.enabled`. @default 'header' for a request that came with a token, else 'cookie'
+   */
+  transport?: 'cookie' | 'header';
 }
+
+/** The response header that carries a header session's new token after its id changed. */
+export const SESSION_TOKEN_HEADER = 'x-session-token';
 
 interface EndedIdentity {
   userId: string;
@@ -42,7 +53,9 @@ export class SessionService {
    */
   async login(req: Request, user: SessionPrincipal, options: LoginOptions = {}): Promise<void> {
     const previous = this.endedIdentity(req);
+    const transport = options.transport ?? (isHeaderSession(req) ? 'header' : 'cookie');
     await this.regenerate(req, options.carry);
+    if (transport === 'header') this.useHeaderTransport(req);
     if (previous?.handle) await this.registry.forget(previous.userId, previous.handle);
     const session = sessionOf(req);
     const now = Date.now();
@@ -67,6 +80,22 @@ export class SessionService {
     await this.events.emit('login', { request: req, user: principal, auth });
   }
 
+  /**
+   * Makes the request's session a header session (no cookie is set for it) and resolves its
+   * token once saved: for a step before login, such as a pending second factor.
+   */
+  async issueHeaderToken(req: Request): Promise<string> {
+    this.useHeaderTransport(req);
+    await this.save(req);
+    return this.headerToken(req) as string;
+  }
+
+  /** The token of a header session (`<headerName>: <scheme> <token>`); undefined for a cookie one. */
+  headerToken(req: Request): string | undefined {
+    if (!isHeaderSession(req) || !(req as RequestWithSession).session) return undefined;
+    return signSessionId(req.sessionID, this.options.secret[0]);
+  }
+
   /** The session's CSRF token, created (and the session saved) when it has none. */
   async csrfToken(req: Request): Promise<string> {
     const session = sessionOf(req);
@@ -81,6 +110,7 @@ export class SessionService {
     const ended = this.endedIdentity(req);
     if (req.session) await this.destroy(req);
     await this.afterEnd(ended, 'logout');
+    if (isHeaderSession(req)) return;
     const { path, domain, secure, httpOnly, sameSite, partitioned } = this.options.cookie;
     res.clearCookie(this.options.name, {
       path,
@@ -112,7 +142,8 @@ export class SessionService {
 
   /**
    * A new session id with the same data. The CSRF token changes too unless `keepCsrfToken`
-   * (periodic rotation keeps it, so that a client's next write does not fail).
+   * (periodic rotation keeps it, so that a client's next write does not fail). A header session
+   * gets its new token in the `x-session-token` response header.
    */
   async rotate(req: Request, { keepCsrfToken = false } = {}): Promise<void> {
     const maxAge = sessionOf(req).cookie.originalMaxAge;
@@ -123,6 +154,8 @@ export class SessionService {
     if (!keepCsrfToken) this.issueCsrfToken(session);
     await this.save(req);
     await this.recordInRegistry(req);
+    const token = this.headerToken(req);
+    if (token) req.res?.setHeader(SESSION_TOKEN_HEADER, token);
   }
 
   /** A new session under a new id, keeping only the `keep` keys; the old one is destroyed. */
@@ -150,6 +183,15 @@ export class SessionService {
     return promisify((cb) => sessionOf(req).destroy(cb));
   }
 
+  private useHeaderTransport(req: Request): void {
+    if (!this.options.headerSessions.enabled) {
+      throw new Error(
+        'nest-session-kit: header sessions need SessionModule option headerSessions.enabled',
+      );
+    }
+    markHeaderSession(req, req.res, this.options.name);
+  }
+
   private async recordInRegistry(req: Request): Promise<void> {
     const { user, auth } = sessionOf(req);
     if (!user || !auth?.handle) return;
@@ -171,6 +213,7 @@ export class SessionService {
     if (ended.handle) await this.registry.forget(ended.userId, ended.handle);
     await this.events.emit('end', {
       userId: ended.userId,
+      handle: ended.handle || undefined,
       createdAt: ended.createdAt,
       endedAt: Date.now(),
       reason,

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   HttpStatus,
@@ -13,13 +14,15 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   AuthGuard,
+  isHeaderSession,
+  SessionErrors,
   SessionRegistry,
   SessionService,
   SessionUser,
   type SessionPrincipal,
 } from 'nest-session-kit';
 import { UsersRepository } from '../users/users.repository';
-import { ChangePasswordDto, LoginDto, MfaVerifyDto, ReauthDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, MfaVerifyDto, ReauthDto, TokenLoginDto } from './auth.dto';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
 
@@ -45,7 +48,27 @@ export class AuthController {
   @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
   @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS, with Retry-After' })
   login(@Req() req: Request, @Body() body: LoginDto) {
-    return this.auth.login(req, body.email, body.password, body.rememberMe ?? false);
+    return this.auth.login(req, body.email, body.password, { rememberMe: body.rememberMe });
+  }
+
+  @Post('token')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Signs in for a header session: `Authorization: Bearer <token>`' })
+  @ApiResponse({ status: 200, description: '{token, user}, or {mfaRequired, token}; no cookie' })
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
+  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS, with Retry-After' })
+  token(@Req() req: Request, @Body() body: TokenLoginDto) {
+    return this.auth.login(req, body.email, body.password, { transport: 'header' });
+  }
+
+  @Delete('token')
+  @UseGuards(AuthGuard)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Ends the header session of the request: the token is dead at once' })
+  @ApiResponse({ status: 401, description: 'AUTH_REQUIRED: no header session' })
+  async deleteToken(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    if (!isHeaderSession(req)) throw SessionErrors.authRequired();
+    await this.sessions.logout(req, res);
   }
 
   @Post('mfa/verify')

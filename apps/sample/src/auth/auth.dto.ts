@@ -9,7 +9,8 @@ import {
   MaxLength,
 } from 'class-validator';
 
-export class LoginDto {
+/** `POST /auth/token`: the credentials, for a header session (no cookie). */
+export class TokenLoginDto {
   @ApiProperty({ example: 'user@example.com' })
   @IsEmail()
   @MaxLength(254)
@@ -19,7 +20,9 @@ export class LoginDto {
   @IsString()
   @Length(1, 256)
   password!: string;
+}
 
+export class LoginDto extends TokenLoginDto {
   @ApiPropertyOptional({ description: 'Keep the cookie after the browser closes' })
   @IsOptional()
   @IsBoolean()

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { SessionService, type SessionPrincipal } from 'nest-session-kit';
+import { isHeaderSession, SessionService, type SessionPrincipal } from 'nest-session-kit';
 import { UsersRepository, type PublicUser } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
 import { TotpVerifier } from './mfa/totp-verifier';
@@ -15,8 +15,14 @@ const MFA_PENDING_MS = 5 * 60_000;
 /** Codes tried per pending login, counted atomically so parallel guesses count too. */
 const MFA_MAX_TRIES = 5;
 
+/** A cookie login answers the CSRF token; a header login (`POST /auth/token`) the session token. */
 export type LoginResult =
-  { user: SessionPrincipal; csrfToken: string } | { mfaRequired: true; csrfToken: string };
+  | { user: SessionPrincipal; csrfToken: string }
+  | { mfaRequired: true; csrfToken: string }
+  | { user: SessionPrincipal; token: string }
+  | { mfaRequired: true; token: string };
+
+export type LoginTransport = 'cookie' | 'header';
 
 @Injectable()
 export class AuthService {
@@ -28,7 +34,12 @@ export class AuthService {
     @Inject(AUTH_STATE_STORE) private readonly state: AuthStateStore,
   ) {}
 
-  async login(req: Request, email: string, password: string, rememberMe = false) {
+  async login(
+    req: Request,
+    email: string,
+    password: string,
+    { rememberMe = false, transport = 'cookie' as LoginTransport } = {},
+  ): Promise<LoginResult> {
     const attempt = await this.throttle.begin(email, req.ip);
     const user = await this.users.verifyCredentials(email, password);
     if (!user) {
@@ -36,8 +47,8 @@ export class AuthService {
       throw AuthErrors.invalidCredentials();
     }
     await this.throttle.succeeded(attempt);
-    if (user.mfaEnabled) return this.beginMfa(req, user);
-    return this.complete(req, user, rememberMe);
+    if (user.mfaEnabled) return this.beginMfa(req, user, transport);
+    return this.complete(req, user, rememberMe, transport);
   }
 
   async verifyMfa(req: Request, code: string): Promise<LoginResult> {
@@ -57,7 +68,7 @@ export class AuthService {
       throw AuthErrors.invalidMfaCode();
     }
     await this.throttle.succeededSecondFactor(attempt);
-    return this.complete(req, user, false);
+    return this.complete(req, user, false, isHeaderSession(req) ? 'header' : 'cookie');
   }
 
   /**
@@ -82,19 +93,33 @@ export class AuthService {
   }
 
   /** The password is right but a second factor is due: a new session id, not yet signed in. */
-  private async beginMfa(req: Request, user: PublicUser): Promise<LoginResult> {
+  private async beginMfa(
+    req: Request,
+    user: PublicUser,
+    transport: LoginTransport,
+  ): Promise<LoginResult> {
     await this.sessions.regenerate(req, CARRIED_AT_LOGIN);
     req.session.mfaPending = {
       id: randomBytes(16).toString('base64url'),
       userId: user.id,
       startedAt: Date.now(),
     };
+    if (transport === 'header') {
+      return { mfaRequired: true, token: await this.sessions.issueHeaderToken(req) };
+    }
     return { mfaRequired: true, csrfToken: await this.sessions.csrfToken(req) };
   }
 
-  private async complete(req: Request, user: PublicUser, rememberMe: boolean) {
+  private async complete(
+    req: Request,
+    user: PublicUser,
+    rememberMe: boolean,
+    transport: LoginTransport,
+  ): Promise<LoginResult> {
     const principal = { id: user.id, email: user.email, roles: user.roles };
-    await this.sessions.login(req, principal, { carry: CARRIED_AT_LOGIN, rememberMe });
+    await this.sessions.login(req, principal, { carry: CARRIED_AT_LOGIN, rememberMe, transport });
+    const token = this.sessions.headerToken(req);
+    if (token) return { user: principal, token };
     return { user: principal, csrfToken: req.session.csrfToken as string };
   }
 }

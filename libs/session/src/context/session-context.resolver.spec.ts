@@ -155,7 +155,7 @@ describe('SessionContextResolver: the one way in', () => {
   it('one override of getPrincipal changes AuthGuard, RolesGuard, OwnershipGuard, FreshLoginGuard and @SessionUser', async () => {
     @Injectable()
     class ApiKeyPrincipal extends SessionContextResolver {
-      getPrincipal(request: Request): SessionPrincipal | undefined {
+      override getPrincipal(request: Request): SessionPrincipal | undefined {
         return request.headers?.['x-api-key'] === 'k' ? admin : undefined;
       }
     }

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { SkipCsrfMetadata } from '../session.metadata';
 import { sessionOf } from '../request-session';
 import { hasLiveSession } from '../security/session-origin';
+import { isHeaderSession } from '../security/header-session';
 import { csrfTokensMatch } from '../security/csrf';
 import { AllowedOrigins } from '../security/allowed-origins';
 import { InjectSessionOptions } from '../session.constants';
@@ -41,7 +42,7 @@ export class CsrfGuard extends SessionAccessGuard {
     if (origin !== undefined && !this.isAllowedOrigin(request, origin)) {
       throw SessionErrors.csrfInvalid('Cross-origin request refused');
     }
-    if (!hasLiveSession(request)) return true;
+    if (!hasLiveSession(request) || isHeaderSession(request)) return true;
     const presented = request.get(this.options.csrf.headerName);
     if (csrfTokensMatch(presented, sessionOf(request)?.csrfToken)) return true;
     throw SessionErrors.csrfInvalid();

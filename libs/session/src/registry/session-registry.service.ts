@@ -103,6 +103,12 @@ export class SessionRegistry {
     return this.revokeOtherSessions(userId, undefined);
   }
 
+  /** The current session id of a session known by its handle (ids change; handles do not). */
+  async sidOf(userId: string, handle: string): Promise<string | undefined> {
+    const entries = await this.backend.entries(userId);
+    return entries.find((entry) => entry.handle === handle)?.sid;
+  }
+
   /** Applies a change to the principal of each of the user's live sessions (new roles, say). */
   async updateUser(
     userId: string,
@@ -163,6 +169,7 @@ export class SessionRegistry {
       sessions.map(({ entry, data }) =>
         this.events.emit('end', {
           userId,
+          handle: entry.handle,
           createdAt: data.auth?.createdAt ?? entry.createdAt,
           endedAt,
           reason,

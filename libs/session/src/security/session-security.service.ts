@@ -6,6 +6,7 @@ import { SessionService } from '../session.service';
 import { SessionEvents } from '../session-events';
 import { sessionOf } from '../request-session';
 import { markSessionEnded } from './session-end';
+import { isHeaderSession } from './header-session';
 import { activityWindow, findViolation, isRotationDue } from './session-checks';
 
 /**
@@ -42,7 +43,7 @@ export class SessionSecurity {
       session.auth = { ...auth, lastActivityAt: now };
       void this.events.emit('activity', { request: req, user, auth: session.auth, at: now });
     }
-    if (isRotationDue(auth, now, this.options)) {
+    if (isRotationDue(auth, now, this.options) && !isHeaderSession(req)) {
       return this.sessions.rotate(req, { keepCsrfToken: true });
     }
     return undefined;
