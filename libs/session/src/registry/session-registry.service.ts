@@ -105,7 +105,7 @@ export class SessionRegistry {
 
   /** The current session id of a session known by its handle (ids change; handles do not). */
   async sidOf(userId: string, handle: string): Promise<string | undefined> {
-    const entries = await this.backend.entries(userId);
+    const entries = await this.entries(userId);
     return entries.find((entry) => entry.handle === handle)?.sid;
   }
 
