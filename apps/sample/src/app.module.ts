@@ -18,6 +18,7 @@ import { HistoryModule } from './history/history.module';
 import { PAGE_HISTORY } from './history/pages';
 import { FormsModule } from './forms/forms.module';
 import { StatsModule } from './stats/stats.module';
+import { GraphQLApiModule } from './graphql/graphql-api.module';
 
 export type SampleEnv = Record<string, string | undefined>;
 
@@ -63,6 +64,7 @@ export class AppModule {
         PostsModule,
         ModerationModule,
         AdminModule,
+        GraphQLApiModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -116,6 +116,9 @@ export {
   RequireFreshLogin,
   Auth,
 } from './decorators/access.decorators';
+export { formatSessionGraphQLError } from './graphql/graphql-error.formatter';
+export type { FormattedGraphQLError } from './graphql/graphql-error.formatter';
+export { errorBodyOf } from './error-body';
 export { SessionContextResolver } from './context/session-context.resolver';
 export type { RequestResponse } from './context/request-of-context';
 export { SessionAccessGuard } from './guards/session-access.guard';

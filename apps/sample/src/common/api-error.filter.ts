@@ -26,7 +26,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
 
+  /** Outside http (a GraphQL resolver) the error goes back to its own transport's formatter. */
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toBody(exception);
     if (res.headersSent) {

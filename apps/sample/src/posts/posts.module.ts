@@ -6,6 +6,6 @@ import { PostsRepository } from './posts.repository';
 @Module({
   controllers: [PostsController],
   providers: [PostsRepository, PostOwnershipResolver],
-  exports: [PostsRepository],
+  exports: [PostsRepository, PostOwnershipResolver],
 })
 export class PostsModule {}
