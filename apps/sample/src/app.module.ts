@@ -19,6 +19,7 @@ import { PAGE_HISTORY } from './history/pages';
 import { FormsModule } from './forms/forms.module';
 import { StatsModule } from './stats/stats.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
+import { LiveModule } from './live/live.module';
 
 export type SampleEnv = Record<string, string | undefined>;
 
@@ -65,6 +66,7 @@ export class AppModule {
         ModerationModule,
         AdminModule,
         GraphQLApiModule,
+        LiveModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

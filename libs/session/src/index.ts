@@ -119,6 +119,9 @@ export {
 export { formatSessionGraphQLError } from './graphql/graphql-error.formatter';
 export type { FormattedGraphQLError } from './graphql/graphql-error.formatter';
 export { errorBodyOf } from './error-body';
+export { SessionSockets, SESSION_ENDED_EVENT } from './sockets/session-sockets.service';
+export type { SessionSocket, SessionSocketMiddleware } from './sockets/session-socket.types';
+export { SessionWsExceptionFilter } from './sockets/session-ws-exception.filter';
 export { SessionContextResolver } from './context/session-context.resolver';
 export type { RequestResponse } from './context/request-of-context';
 export { SessionAccessGuard } from './guards/session-access.guard';

@@ -26,6 +26,8 @@ import { createSessionBackend } from './backends/create-session-backend';
 import { SessionBackendHost } from './backends/session-backend.host';
 import { SessionBackendCalls } from './backends/backend-calls';
 import { SessionMiddleware } from './session.middleware';
+import { SessionEndedNotifier } from './sockets/session-ended.notifier';
+import { SessionSockets } from './sockets/session-sockets.service';
 import { SessionService } from './session.service';
 import { SessionSecurity } from './security/session-security.service';
 import { SessionRegistry } from './registry/session-registry.service';
@@ -83,6 +85,8 @@ const providers: Provider[] = [
   SessionHealthService,
   SessionEvents,
   SessionAnalytics,
+  SessionEndedNotifier,
+  SessionSockets,
 ];
 
 /**
@@ -105,6 +109,7 @@ const providers: Provider[] = [
     SessionEvents,
     SessionAnalytics,
     SessionContextResolver,
+    SessionSockets,
   ],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {

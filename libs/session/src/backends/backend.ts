@@ -19,6 +19,11 @@ export interface SessionStoreAccess {
   peek(sid: string): Promise<SessionData | null>;
   /** Changes a stored session; resolves false when it no longer exists. */
   update(sid: string, change: (data: SessionData) => void): Promise<boolean>;
+  /**
+   * A read-modify-write as one step: `change` runs again on what another writer stored in
+   * between. Stores that cannot leave it out, and `update` is used instead.
+   */
+  modify?(sid: string, change: (data: SessionData) => void): Promise<boolean>;
   destroy(sid: string): Promise<void>;
   /**
    * True when a request's session holds changes its store has not seen: the response of a

@@ -94,6 +94,27 @@ export abstract class MergingStore extends Store {
     return !patch || (await this.writePatch(sid, raw, patch)) !== null;
   }
 
+  /**
+   * A read-modify-write of a stored session as one step: `change` runs on what is stored, and
+   * again on what another writer stored meanwhile, until its result is swapped in. Resolves
+   * false when the session no longer exists; an error thrown by `change` leaves it unchanged.
+   */
+  async modify(sid: string, change: (data: SessionData) => void): Promise<boolean> {
+    let raw = await this.peekRaw(sid);
+    for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
+      const data = raw === null ? null : parseSessionJson(raw);
+      if (raw === null || data === null) return false;
+      change(data as unknown as SessionData);
+      const result = await this.compareAndSwap(sid, raw, JSON.stringify(data));
+      if (result === null) return false;
+      if (result === true) return true;
+      raw = result;
+    }
+    throw new SessionStoreError(
+      `Session update kept conflicting after ${MAX_MERGE_ATTEMPTS} tries`,
+    );
+  }
+
   /** True when the session holds changes its store has not seen. */
   hasUnsavedChanges(session: object): boolean {
     const raw = this.snapshots.get(session);

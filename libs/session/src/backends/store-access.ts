@@ -44,6 +44,10 @@ export class MergingStoreAccess implements SessionStoreAccess {
     return this.store.update(sid, change);
   }
 
+  modify(sid: string, change: (data: SessionData) => void): Promise<boolean> {
+    return this.store.modify(sid, change);
+  }
+
   destroy(sid: string): Promise<void> {
     return new Promise((resolve, reject) =>
       this.store.destroy(sid, (err) => (err ? reject(err) : resolve())),
