@@ -47,6 +47,7 @@ export class SessionSockets {
   private readonly origins: AllowedOrigins;
   private readonly window: number;
   private readonly byHandle = new Map<string, Set<Tracked>>();
+  private listening?: Promise<void>;
 
   constructor(
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
@@ -64,8 +65,11 @@ export class SessionSockets {
 
   /** The Socket.IO middleware that admits only sockets with a live, signed-in session. */
   middleware(): SessionSocketMiddleware {
-    const ready = this.notifier.start();
-    this.notifier.onEnded((notice) => this.onEnded(notice));
+    if (!this.listening) {
+      this.notifier.onEnded((notice) => this.onEnded(notice));
+      this.listening = this.notifier.start();
+    }
+    const ready = this.listening;
     return (socket, next) => {
       ready
         .then(() => this.admit(socket))
@@ -74,11 +78,6 @@ export class SessionSockets {
           (err: unknown) => next(connectError(err, this.logger)),
         );
     };
-  }
-
-  /** How many sockets of a session are connected here. */
-  socketsOf(handle: string): number {
-    return this.byHandle.get(handle)?.size ?? 0;
   }
 
   /**
