@@ -11,6 +11,19 @@ function addToCart({ agent, csrfToken }: Visitor, productId: string) {
     .expect(201);
 }
 
+function addOne({ agent, csrfToken }: Visitor, productId: string) {
+  return agent
+    .post('/cart/items')
+    .set('x-csrf-token', csrfToken)
+    .send({ productId, quantity: 1 });
+}
+
+async function quantityInCart({ agent }: Visitor, productId: string): Promise<number> {
+  const res = await agent.get('/cart').expect(200);
+  const items = res.body.items as { productId: string; quantity: number }[];
+  return items.find((item) => item.productId === productId)?.quantity ?? 0;
+}
+
 function saveStep({ agent, csrfToken }: Visitor, step: number, data: object) {
   return agent
     .put('/forms/checkout')
@@ -88,6 +101,57 @@ describe.each(STORES)('concurrent requests on one session on the %s', (_name, en
         '2': { round: i },
         '3': { round: i },
       });
+    }
+  });
+
+  it(`counts every one of 10 parallel adds of 1, ${ITERATIONS} runs in a row`, async () => {
+    const tab = await anonymousVisitor(app);
+    const wrong: { run: number; quantity: number }[] = [];
+    for (let run = 0; run < ITERATIONS; run++) {
+      await tab.agent.delete('/cart').set('x-csrf-token', tab.csrfToken).expect(200);
+      const answers = await Promise.all(Array.from({ length: 10 }, () => addOne(tab, 'mouse')));
+      expect(answers.map((res) => res.status)).toEqual(Array(10).fill(201));
+      const quantity = await quantityInCart(tab, 'mouse');
+      if (quantity !== 10) wrong.push({ run, quantity });
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('sells 30 parallel adds of 1 up to the stock of 25, then answers 409 with `available`', async () => {
+    for (let run = 0; run < ITERATIONS / 10; run++) {
+      const tab = await anonymousVisitor(app);
+      const answers = await Promise.all(Array.from({ length: 30 }, () => addOne(tab, 'mouse')));
+      const refused = answers.filter((res) => res.status === 409);
+      expect(answers.filter((res) => res.status === 201)).toHaveLength(25);
+      expect(refused).toHaveLength(5);
+      for (const res of refused) {
+        expect(res.body).toEqual({
+          statusCode: 409,
+          code: 'INSUFFICIENT_STOCK',
+          message: expect.any(String),
+          available: 25,
+        });
+      }
+      expect(await quantityInCart(tab, 'mouse')).toBe(25);
+    }
+  });
+
+  it('hands five parallel first GET /auth/csrf of a session one token, which works', async () => {
+    for (let run = 0; run < ITERATIONS / 4; run++) {
+      const agent = app.agent();
+      await agent.put('/preferences').send({ theme: 'dark' }).expect(200);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => agent.get('/auth/csrf').expect(200)),
+      );
+      const tokens = answers.map((res) => res.body.csrfToken as string);
+      expect(new Set(tokens).size).toBe(1);
+      for (const token of tokens) {
+        await agent
+          .put('/preferences')
+          .set('x-csrf-token', token)
+          .send({ language: 'fr' })
+          .expect(200);
+      }
     }
   });
 });

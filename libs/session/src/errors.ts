@@ -19,6 +19,7 @@ export const SessionErrorCode = {
   SESSION_LOGGED_OUT: 'SESSION_LOGGED_OUT',
   SESSION_REVOKED: 'SESSION_REVOKED',
   SESSION_EVICTED: 'SESSION_EVICTED',
+  SESSION_UPDATE_CONFLICT: 'SESSION_UPDATE_CONFLICT',
 } as const;
 
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode];
@@ -119,6 +120,12 @@ export const SessionErrors = {
       HttpStatus.BAD_REQUEST,
       SessionErrorCode.AMBIGUOUS_SESSION,
       'The request carries both a session cookie and a session token: send one',
+    ),
+  updateConflict: (key: string) =>
+    new SessionHttpException(
+      HttpStatus.CONFLICT,
+      SessionErrorCode.SESSION_UPDATE_CONFLICT,
+      `Too many concurrent changes to the session's "${key}"; try again`,
     ),
   dataTooLarge: (what: string, limit: string) =>
     new SessionHttpException(

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Session, SessionData } from 'express-session';
 import { InjectSessionOptions } from './session.constants';
@@ -10,6 +10,9 @@ import { isHeaderSession, markHeaderSession } from './security/header-session';
 import { signSessionId } from './security/session-token';
 import { SessionEvents, type SessionEndReason } from './session-events';
 import { SessionRegistry } from './registry/session-registry.service';
+import { SESSION_BACKEND, type SessionBackend } from './backends/backend';
+import { SessionBackendCalls } from './backends/backend-calls';
+import type { ValueChange } from './backends/merging.store';
 
 export interface LoginOptions {
   /** Session keys to keep across the id change (an anonymous cart, say); everything else goes. */
@@ -45,7 +48,36 @@ export class SessionService {
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
     private readonly events: SessionEvents,
     private readonly registry: SessionRegistry,
+    @Inject(SESSION_BACKEND) private readonly backend: SessionBackend,
+    private readonly calls: SessionBackendCalls,
   ) {}
+
+  /**
+   * Atomic read-modify-write of one session key: `change` gets (a copy of) the value as stored
+   * now, not as this request loaded it, and returns the value to store (undefined deletes the
+   * key). On a conflicting concurrent write it runs again on the newer value, under the store's
+   * compare-and-swap, so every concurrent change counts: keep `change` free of side effects, and
+   * throw from it to refuse (nothing is written). Resolves the value stored, which the request's
+   * session holds too. Past the retry bound: 409 SESSION_UPDATE_CONFLICT.
+   */
+  update<K extends keyof SessionData & string>(
+    req: Request,
+    key: K,
+    change: ValueChange<SessionData[K]>,
+  ): Promise<SessionData[K] | undefined>;
+  update<T>(req: Request, key: string, change: ValueChange<T>): Promise<T | undefined>;
+  async update<T>(req: Request, key: string, change: ValueChange<T>): Promise<T | undefined> {
+    if (RESERVED_KEYS.has(key)) throw new TypeError(`"${key}" is not a session data key`);
+    const session = sessionOf(req);
+    try {
+      const { value } = await this.backend.access.updateValue(req.sessionID, session, key, change);
+      return value;
+    } catch (err) {
+      if (!(err instanceof SessionStoreError)) throw err;
+      this.calls.report('update', err);
+      throw SessionErrors.storeUnavailable();
+    }
+  }
 
   /**
    * Signs the principal in: a new session id (against fixation) keeping only the `carry` keys,
@@ -96,13 +128,16 @@ export class SessionService {
     return signSessionId(req.sessionID, this.options.secret[0]);
   }
 
-  /** The session's CSRF token, created (and the session saved) when it has none. */
+  /**
+   * The session's CSRF token, created (and the session saved) when it has none. Created
+   * atomically: concurrent first requests of one session all get the one token that is stored.
+   */
   async csrfToken(req: Request): Promise<string> {
     const session = sessionOf(req);
     if (session.csrfToken) return session.csrfToken;
-    const token = this.issueCsrfToken(session);
+    const token = await this.update(req, 'csrfToken', (current) => current || newCsrfToken());
     await this.save(req);
-    return token;
+    return token as string;
   }
 
   /** Destroys the session in the store and clears its cookie with the attributes it was set with. */

@@ -7,9 +7,11 @@ export interface CartLine {
   addedAt: number;
 }
 
+/** The cart's lines by product id. */
+export type Cart = Record<string, CartLine>;
+
 /**
- * A session with the cart at `session.cart`, by product id. An object, not an array: the stores
- * merge objects key by key, so two requests adding different products at once both keep theirs.
- * (Typed here rather than by augmenting SessionData, so the library's own code keeps `cart` free.)
+ * A session with the cart at `session.cart`. (Typed here rather than by augmenting SessionData,
+ * so the library's own code keeps `cart` free.)
  */
-export type CartSession = AppSession & { cart?: Record<string, CartLine> };
+export type CartSession = AppSession & { cart?: Cart };

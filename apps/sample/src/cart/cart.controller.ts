@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -30,8 +31,8 @@ export class CartController {
   @ApiError(404, ['PRODUCT_NOT_FOUND'], 'no such product')
   @ApiError(409, ['INSUFFICIENT_STOCK'], 'more than the stock; `available` tells how many')
   @ApiError(413, ['SESSION_DATA_TOO_LARGE'], 'the cart holds too many products')
-  add(@Session() session: AppSession, @Body() body: AddCartItemDto): CartDto {
-    return this.cart.add(session, body.productId, body.quantity);
+  add(@Req() req: Request, @Body() body: AddCartItemDto): Promise<CartDto> {
+    return this.cart.add(req, body.productId, body.quantity);
   }
 
   @Patch('items/:productId')
@@ -41,24 +42,24 @@ export class CartController {
   @ApiError(404, ['PRODUCT_NOT_FOUND', 'CART_ITEM_NOT_FOUND'], 'no such product in the cart')
   @ApiError(409, ['INSUFFICIENT_STOCK'], 'more than the stock; `available` tells how many')
   update(
-    @Session() session: AppSession,
+    @Req() req: Request,
     @Param('productId') productId: string,
     @Body() body: UpdateCartItemDto,
-  ): CartDto {
-    return this.cart.setQuantity(session, productId, body.quantity);
+  ): Promise<CartDto> {
+    return this.cart.setQuantity(req, productId, body.quantity);
   }
 
   @Delete('items/:productId')
   @ApiOperation({ summary: 'Removes a product from the cart' })
   @ApiOkResponse({ type: CartDto })
-  remove(@Session() session: AppSession, @Param('productId') productId: string): CartDto {
-    return this.cart.remove(session, productId);
+  remove(@Req() req: Request, @Param('productId') productId: string): Promise<CartDto> {
+    return this.cart.remove(req, productId);
   }
 
   @Delete()
   @ApiOperation({ summary: 'Empties the cart' })
   @ApiOkResponse({ type: CartDto })
-  clear(@Session() session: AppSession): CartDto {
-    return this.cart.clear(session);
+  clear(@Req() req: Request): Promise<CartDto> {
+    return this.cart.clear(req);
   }
 }

@@ -1,25 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { SessionErrors } from 'nest-session-kit';
+import type { Request } from 'express';
+import { SessionErrors, SessionService } from 'nest-session-kit';
 import type { Product } from '../products/product';
 import { ProductsRepository } from '../products/products.repository';
 import { CartErrors } from './cart.errors';
 import type { CartDto } from './cart.dto';
-import type { CartLine, CartSession } from './cart-session';
+import type { Cart, CartLine, CartSession } from './cart-session';
 
 /** Distinct products one cart may hold: the session is not a database. */
 export const MAX_CART_PRODUCTS = 50;
 
 /**
- * The cart kept in the session, at `session.cart`. Every change touches only the product it is
- * about, and an emptied cart stays an empty object: so the store's key-by-key merge keeps the
- * changes of concurrent requests to other products.
+ * The cart kept in the session, at `session.cart`. Every change is an atomic read-modify-write
+ * of the cart as stored now (SessionService.update), so concurrent requests on one session all
+ * count, and the stock check sees what the other requests added.
  */
 @Injectable()
 export class CartService {
-  constructor(private readonly products: ProductsRepository) {}
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly sessions: SessionService,
+  ) {}
 
   view(session: CartSession): CartDto {
-    const lines = Object.entries(session.cart ?? {}).sort(
+    return this.viewOf(session.cart ?? {});
+  }
+
+  private viewOf(cart: Cart): CartDto {
+    const lines = Object.entries(cart).sort(
       ([idA, a], [idB, b]) => a.addedAt - b.addedAt || idA.localeCompare(idB),
     );
     const items = lines.flatMap(([productId, line]) => {
@@ -35,37 +43,56 @@ export class CartService {
     };
   }
 
-  add(session: CartSession, productId: string, quantity: number): CartDto {
+  /** Adds to the line as stored now, so concurrent adds all count (up to the stock). */
+  async add(req: Request, productId: string, quantity: number): Promise<CartDto> {
     const product = this.productOf(productId);
-    const line = this.lineOf(session, productId);
-    if (!line && Object.keys(session.cart ?? {}).length >= MAX_CART_PRODUCTS) {
-      throw SessionErrors.dataTooLarge('The cart', `${MAX_CART_PRODUCTS} products`);
-    }
-    const wanted = (line?.quantity ?? 0) + quantity;
-    assertInStock(product, wanted);
-    (session.cart ??= {})[productId] = { quantity: wanted, addedAt: line?.addedAt ?? Date.now() };
-    return this.view(session);
+    const cart = await this.changeCart(req, (lines) => {
+      const line = lineOf(lines, productId);
+      if (!line && Object.keys(lines).length >= MAX_CART_PRODUCTS) {
+        throw SessionErrors.dataTooLarge('The cart', `${MAX_CART_PRODUCTS} products`);
+      }
+      const wanted = (line?.quantity ?? 0) + quantity;
+      assertInStock(product, wanted);
+      lines[productId] = { quantity: wanted, addedAt: line?.addedAt ?? Date.now() };
+    });
+    return this.viewOf(cart);
   }
 
-  setQuantity(session: CartSession, productId: string, quantity: number): CartDto {
+  async setQuantity(req: Request, productId: string, quantity: number): Promise<CartDto> {
     const product = this.productOf(productId);
-    const line = this.lineOf(session, productId);
-    if (!line) throw CartErrors.cartItemNotFound();
-    if (quantity === 0) return this.remove(session, productId);
-    assertInStock(product, quantity);
-    if (line.quantity !== quantity) line.quantity = quantity;
-    return this.view(session);
+    const cart = await this.changeCart(req, (lines) => {
+      const line = lineOf(lines, productId);
+      if (!line) throw CartErrors.cartItemNotFound();
+      if (quantity === 0) delete lines[productId];
+      else {
+        assertInStock(product, quantity);
+        line.quantity = quantity;
+      }
+    });
+    return this.viewOf(cart);
   }
 
-  remove(session: CartSession, productId: string): CartDto {
-    if (this.lineOf(session, productId)) delete session.cart?.[productId];
-    return this.view(session);
+  async remove(req: Request, productId: string): Promise<CartDto> {
+    const cart = await this.changeCart(req, (lines) => {
+      if (lineOf(lines, productId)) delete lines[productId];
+    });
+    return this.viewOf(cart);
   }
 
-  clear(session: CartSession): CartDto {
-    const cart = session.cart ?? {};
-    for (const productId of Object.keys(cart)) delete cart[productId];
-    return this.view(session);
+  async clear(req: Request): Promise<CartDto> {
+    return this.viewOf(await this.changeCart(req, () => ({})));
+  }
+
+  /** An atomic change of the stored cart; an emptied cart stays an empty object. */
+  private async changeCart(
+    req: Request,
+    change: (lines: Cart) => Cart | void,
+  ): Promise<Cart> {
+    const cart = await this.sessions.update<Cart>(req, 'cart', (current) => {
+      const lines = current ?? {};
+      return change(lines) ?? lines;
+    });
+    return cart ?? {};
   }
 
   private productOf(productId: string): Product {
@@ -74,10 +101,10 @@ export class CartService {
     return product;
   }
 
-  private lineOf(session: CartSession, productId: string): CartLine | undefined {
-    const cart = session.cart;
-    return cart && Object.hasOwn(cart, productId) ? cart[productId] : undefined;
-  }
+}
+
+function lineOf(cart: Cart, productId: string): CartLine | undefined {
+  return Object.hasOwn(cart, productId) ? cart[productId] : undefined;
 }
 
 function assertInStock(product: Product, quantity: number): void {

@@ -1,5 +1,6 @@
 import type { SessionData, Store } from 'express-session';
 import type { SessionStoreError } from '../errors';
+import type { ValueChange, ValueUpdate } from './merging.store';
 import type { RedisClientLike } from './redis/redis-client';
 import type { SessionAnalyticsBackend } from './session-analytics.backend';
 import type { SessionRegistryBackend } from './session-registry.backend';
@@ -25,6 +26,17 @@ export interface SessionStoreAccess {
    */
   modify?(sid: string, change: (data: SessionData) => void): Promise<boolean>;
   destroy(sid: string): Promise<void>;
+  /**
+   * Atomic read-modify-write of one key of a request's session (`SessionService.update`):
+   * `change` gets the value as stored now and may run more than once; the live session object
+   * takes the result. Throws 409 SESSION_UPDATE_CONFLICT when conflicts outlast the retries.
+   */
+  updateValue<T>(
+    sid: string,
+    session: object,
+    key: string,
+    change: ValueChange<T>,
+  ): Promise<ValueUpdate<T>>;
   /**
    * True when a request's session holds changes its store has not seen: the response of a
    * state-changing request then waits for the save (a failed save becomes a 503). Stores that

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Store, type SessionData } from 'express-session';
 import type { Request } from 'express';
-import { SessionStoreError } from '../errors';
+import { SessionErrors, SessionStoreError } from '../errors';
 import { toSessionStoreError as storeError } from './store-error';
 import {
   applyPatch,
@@ -17,7 +17,18 @@ type GetCallback = (err: unknown, session?: SessionData | null) => void;
 /** The outcome of a compare-and-swap: stored, the session is gone, or the text now stored. */
 export type SwapResult = true | null | string;
 
+/** How one key's value changes: from what is stored now (a copy) to what to store (undefined deletes). */
+export type ValueChange<T = unknown> = (current: T | undefined) => T | undefined;
+
+/** What an atomic update stored, and whether it reached the store (false: the session is gone or not stored yet). */
+export interface ValueUpdate<T = unknown> {
+  value: T | undefined;
+  stored: boolean;
+}
+
 const MAX_MERGE_ATTEMPTS = 16;
+/** Attempts of one atomic read-modify-write before it gives up with SESSION_UPDATE_CONFLICT. */
+export const MAX_UPDATE_ATTEMPTS = 64;
 
 /**
  * An express-session store that writes only what a request changed (a patch, see
@@ -113,6 +124,45 @@ export abstract class MergingStore extends Store {
     throw new SessionStoreError(
       `Session update kept conflicting after ${MAX_MERGE_ATTEMPTS} tries`,
     );
+   * Applies `change` to one key of a request's session as it is stored now, by compare-and-swap
+   * from what the request loaded, retried on conflict with what another writer stored meanwhile
+   * (so `change` may run more than once: keep it pure). The live session object takes the result
+   * without it counting as an unsaved change. A session not stored yet, or destroyed meanwhile,
+   * is changed in memory only. Past MAX_UPDATE_ATTEMPTS: 409 SESSION_UPDATE_CONFLICT.
+   */
+  async updateValue<T>(
+    sid: string,
+    session: object,
+    key: string,
+    change: ValueChange<T>,
+  ): Promise<ValueUpdate<T>> {
+    let base = this.snapshots.get(session);
+    const live = session as Record<string, unknown>;
+    if (base === undefined) {
+      const value = change(structuredClone(live[key]) as T | undefined);
+      assignOrDelete(live, key, structuredClone(value));
+      return { value, stored: false };
+    }
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const stored: Record<string, unknown> = parseSessionJson(base) ?? {};
+      const value = change(structuredClone(stored[key]) as T | undefined);
+      assignOrDelete(stored, key, value);
+      const next: string = JSON.stringify(stored);
+      const result: SwapResult =
+        next === base
+          ? true
+          : await this.compareAndSwap(sid, base, next).catch((err: unknown) => {
+              throw storeError('write', err);
+            });
+      if (typeof result === 'string') {
+        base = result;
+        continue;
+      }
+      if (result === true) this.rebaseSnapshot(session, key, value);
+      assignOrDelete(live, key, structuredClone(value));
+      return { value, stored: result === true };
+    }
+    throw SessionErrors.updateConflict(key);
   }
 
   /** True when the session holds changes its store has not seen. */
@@ -167,8 +217,25 @@ export abstract class MergingStore extends Store {
     throw new SessionStoreError(`Session write kept conflicting after ${MAX_MERGE_ATTEMPTS} tries`);
   }
 
+  /** Records `key` as stored with `value`, leaving the request's other changes unsaved. */
+  private rebaseSnapshot(session: object, key: string, value: unknown): void {
+    const snapshot = parseSessionJson(this.snapshots.get(session) ?? '') ?? { cookie: {} };
+    assignOrDelete(snapshot, key, value);
+    this.snapshots.set(session, JSON.stringify(snapshot));
+  }
+
   private patchFor(storedJson: string, session: object): SessionPatch | undefined {
     const { cookie: _cookie, ...before } = parseSessionJson(storedJson) ?? {};
     return diffJson(before, sessionDataOf(session));
   }
+}
+
+function assignOrDelete(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) delete object[key];
+  else Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }

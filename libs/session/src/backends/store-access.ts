@@ -1,13 +1,50 @@
 import type { SessionData, Store } from 'express-session';
 import type { SessionStoreAccess } from './backend';
-import type { MergingStore } from './merging.store';
+import { toSessionStoreError } from './store-error';
+import type { MergingStore, ValueChange, ValueUpdate } from './merging.store';
 
 /**
  * Promise access to any express-session store: a read is its `get` (which may slide the
- * expiry), an update a read then a whole `set` (not atomic: a concurrent write may be lost).
+ * expiry), an update a read then a whole `set`. Such a store has no compare-and-swap, so
+ * `updateValue` is serialised per session in this process only, and express-session's own
+ * end-of-request save of a concurrent request may still overwrite it: stores built on
+ * MergingStore are atomic across processes.
  */
 export class ExpressStoreAccess implements SessionStoreAccess {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly store: Store) {}
+
+  updateValue<T>(
+    sid: string,
+    session: object,
+    key: string,
+    change: ValueChange<T>,
+  ): Promise<ValueUpdate<T>> {
+    const run = async (): Promise<ValueUpdate<T>> => {
+      const stored = (await this.peek(sid).catch(asStoreError('read'))) as Record<
+        string,
+        unknown
+      > | null;
+      const live = session as Record<string, unknown>;
+      const value = change(structuredClone((stored ?? live)[key]) as T | undefined);
+      if (value === undefined) delete live[key];
+      else live[key] = structuredClone(value);
+      if (!stored) return { value, stored: false };
+      if (value === undefined) delete stored[key];
+      else stored[key] = value;
+      await this.set(sid, stored as unknown as SessionData).catch(asStoreError('write'));
+      return { value, stored: true };
+    };
+    const previous = this.queues.get(sid) ?? Promise.resolve();
+    const current = previous.then(run, run);
+    const settled = current.catch(() => undefined);
+    this.queues.set(sid, settled);
+    void settled.then(() => {
+      if (this.queues.get(sid) === settled) this.queues.delete(sid);
+    });
+    return current;
+  }
 
   peek(sid: string): Promise<SessionData | null> {
     return new Promise((resolve, reject) =>
@@ -19,10 +56,14 @@ export class ExpressStoreAccess implements SessionStoreAccess {
     const data = await this.peek(sid);
     if (!data) return false;
     change(data);
-    await new Promise<void>((resolve, reject) =>
+    await this.set(sid, data);
+    return true;
+  }
+
+  private set(sid: string, data: SessionData): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
       this.store.set(sid, data, (err) => (err ? reject(err) : resolve())),
     );
-    return true;
   }
 
   destroy(sid: string): Promise<void> {
@@ -54,7 +95,22 @@ export class MergingStoreAccess implements SessionStoreAccess {
     );
   }
 
+  updateValue<T>(
+    sid: string,
+    session: object,
+    key: string,
+    change: ValueChange<T>,
+  ): Promise<ValueUpdate<T>> {
+    return this.store.updateValue(sid, session, key, change);
+  }
+
   hasUnsavedChanges(session: object): boolean {
     return this.store.hasUnsavedChanges(session);
   }
+}
+
+function asStoreError(action: string): (err: unknown) => never {
+  return (err) => {
+    throw toSessionStoreError(action, err);
+  };
 }
