@@ -12,10 +12,7 @@ function addToCart({ agent, csrfToken }: Visitor, productId: string) {
 }
 
 function addOne({ agent, csrfToken }: Visitor, productId: string) {
-  return agent
-    .post('/cart/items')
-    .set('x-csrf-token', csrfToken)
-    .send({ productId, quantity: 1 });
+  return agent.post('/cart/items').set('x-csrf-token', csrfToken).send({ productId, quantity: 1 });
 }
 
 async function quantityInCart({ agent }: Visitor, productId: string): Promise<number> {

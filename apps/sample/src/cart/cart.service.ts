@@ -84,10 +84,7 @@ export class CartService {
   }
 
   /** An atomic change of the stored cart; an emptied cart stays an empty object. */
-  private async changeCart(
-    req: Request,
-    change: (lines: Cart) => Cart | void,
-  ): Promise<Cart> {
+  private async changeCart(req: Request, change: (lines: Cart) => Cart | void): Promise<Cart> {
     const cart = await this.sessions.update<Cart>(req, 'cart', (current) => {
       const lines = current ?? {};
       return change(lines) ?? lines;
@@ -100,7 +97,6 @@ export class CartService {
     if (!product) throw CartErrors.productNotFound();
     return product;
   }
-
 }
 
 function lineOf(cart: Cart, productId: string): CartLine | undefined {

@@ -232,10 +232,11 @@ export abstract class MergingStore extends Store {
 
 function assignOrDelete(object: Record<string, unknown>, key: string, value: unknown): void {
   if (value === undefined) delete object[key];
-  else Object.defineProperty(object, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  else
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
 }
