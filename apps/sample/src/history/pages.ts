@@ -8,7 +8,7 @@ const NOT_PAGES = new Set(['/history', '/auth/csrf', '/health']);
 
 /**
  * The navigation history: every page (a GET a route answered successfully) except the ones
- * above and the API docs. A visitor without a session gets one at their first page, as with a cart.
+ * above and the API docs, for visitors that have a session: pages alone start none.
  */
 export const PAGE_HISTORY: PageHistoryOptions = {
   maxPages: HISTORY_SIZE,

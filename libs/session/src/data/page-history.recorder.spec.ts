@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { Request, Response } from 'express';
+import { markNewSession } from '../security/session-origin';
 import { PageHistoryRecorder, type PageHistoryOptions } from './page-history.recorder';
 
 interface FakeExchange {
@@ -47,6 +48,20 @@ describe('PageHistoryRecorder', () => {
     const ex = exchange('/cart/?page=2');
     answer(recorder(), ex);
     expect(ex.historyAtEnd()).toEqual(['/cart']);
+  });
+
+  it('starts no history (so no stored session) for a visitor whose session is new and empty', () => {
+    const ex = exchange('/products', {}, { cookie: {} } as { history?: string[] });
+    markNewSession(ex.req);
+    answer(recorder(), ex);
+    expect(ex.session.history).toBeUndefined();
+  });
+
+  it('records on a new session that the route itself wrote to', () => {
+    const ex = exchange('/products', {}, { cookie: {}, cart: {} } as { history?: string[] });
+    markNewSession(ex.req);
+    answer(recorder(), ex);
+    expect(ex.session.history).toEqual(['/products']);
   });
 
   it('records 2xx and 304 answers, not errors or redirects', () => {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppSession } from '../session.types';
+import { hasLiveSession } from '../security/session-origin';
 import { SessionHistory, type HistoryLimits } from './session-history';
 
 export interface PageHistoryOptions extends HistoryLimits {
@@ -14,7 +15,9 @@ export interface PageHistoryOptions extends HistoryLimits {
  * @internal Records each page a visitor sees in the session's navigation history
  * (`SessionHistory`): a GET a route answered with 2xx or 304. It records when the response
  * ends, just before express-session decides whether to save, so it needs no interceptor and
- * costs no write when the page already is the newest.
+ * costs no write when the page already is the newest. Only visitors that have a session get
+ * a history: a page alone never creates a stored session (a flood of cookie-less GETs stores
+ * nothing), though a page whose route itself wrote to a new session is recorded.
  */
 export class PageHistoryRecorder {
   constructor(private readonly options: PageHistoryOptions) {}
@@ -32,12 +35,18 @@ export class PageHistoryRecorder {
   private recordIfPage(req: Request, res: Response): void {
     const session = req.session as AppSession | undefined;
     if (!session || !req.route || !isSuccess(res.statusCode)) return;
+    if (!hasLiveSession(req) && !holdsData(session)) return;
     const page = pageOf(req.originalUrl);
     const history = new SessionHistory(session, this.options);
     if (page.length > history.maxPathLength) return;
     if (this.options.isPage && !this.options.isPage(page, req)) return;
     history.record(page);
   }
+}
+
+/** Whether a new session holds anything but its cookie, and so will be stored anyway. */
+function holdsData(session: object): boolean {
+  return Object.keys(session).some((key) => key !== 'cookie');
 }
 
 function isSuccess(status: number): boolean {

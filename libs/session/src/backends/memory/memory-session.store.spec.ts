@@ -108,6 +108,46 @@ describe('MemorySessionStore', () => {
       expect(store.size).toBe(3);
     });
 
+    it('evicts anonymous sessions before signed-in ones, however recently used', async () => {
+      const store = storeWith({ maxSessions: 3 });
+      const signedIn = data({ user: { id: 'u1', roles: ['user'] } });
+      await set(store, 'alice', signedIn);
+      for (let i = 0; i < 50; i++) await set(store, `anonymous-${i}`, data());
+      expect(store.size).toBe(3);
+      expect(await get(store, 'alice')).toMatchObject({ user: { id: 'u1' } });
+      expect(await get(store, 'anonymous-49')).not.toBeNull();
+      expect(await get(store, 'anonymous-0')).toBeNull();
+    });
+
+    it('evicts the least recently used signed-in session when no anonymous one is left', async () => {
+      const store = storeWith({ maxSessions: 2 });
+      const user = (id: string) => data({ user: { id, roles: ['user'] } });
+      await set(store, 'a', user('u1'));
+      await set(store, 'b', user('u2'));
+      await get(store, 'a');
+      await set(store, 'c', user('u3'));
+      expect(await get(store, 'b')).toBeNull();
+      expect(await get(store, 'a')).not.toBeNull();
+      expect(await get(store, 'c')).not.toBeNull();
+    });
+
+    it('moves a session that signs in or out to the matching kind', async () => {
+      const store = storeWith({ maxSessions: 2 });
+      const user = (id: string) => data({ user: { id, roles: ['user'] } });
+      await set(store, 'a', data());
+      await set(store, 'a', user('u1'));
+      await set(store, 'b', data());
+      await set(store, 'c', data());
+      expect(await get(store, 'a')).not.toBeNull();
+      expect(await get(store, 'b')).toBeNull();
+
+      await set(store, 'd', user('u2'));
+      await set(store, 'a', data());
+      await set(store, 'e', user('u3'));
+      expect(await get(store, 'a')).toBeNull();
+      expect(await get(store, 'd')).not.toBeNull();
+    });
+
     it('counts a write as a use', async () => {
       const store = storeWith({ maxSessions: 2 });
       await set(store, 'a', data());

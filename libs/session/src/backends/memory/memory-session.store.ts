@@ -7,6 +7,9 @@ interface Entry {
   expiresAt: number;
 }
 
+/** Sessions of one kind, in last-use order (oldest first). */
+type Lru = Map<string, Entry>;
+
 export interface MemorySessionStoreOptions {
   maxSessions: number;
   ttlSeconds: number;
@@ -23,13 +26,15 @@ type AllCallback = (
 type LengthCallback = (err: unknown, length?: number) => void;
 
 /**
- * The embedded store. Unlike express-session's MemoryStore it is bounded (past `maxSessions` the
- * least recently used session is evicted) and expiring (expired sessions are dropped and freed).
- * The map is kept in last-use order, and every session has the same lifetime, so both eviction
- * and the sweep only ever look at its oldest end.
+ * The embedded store. Unlike express-session's MemoryStore it is bounded and expiring (expired
+ * sessions are dropped and freed). Past `maxSessions` the least recently used anonymous session
+ * is evicted, and a signed-in one (a session with a `user`) only when no anonymous one is left:
+ * a flood of cookie-less visitors cannot sign users out. Each kind is a map in last-use order,
+ * and every session has the same lifetime, so eviction and the sweep only look at oldest ends.
  */
 export class MemorySessionStore extends MergingStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly anonymous: Lru = new Map();
+  private readonly signedIn: Lru = new Map();
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
@@ -44,15 +49,17 @@ export class MemorySessionStore extends MergingStore {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.anonymous.size + this.signedIn.size;
   }
 
   /** Drops every expired session. */
   sweep(): void {
     const now = this.now();
-    for (const [sid, entry] of this.entries) {
-      if (entry.expiresAt > now) return;
-      this.entries.delete(sid);
+    for (const lru of [this.anonymous, this.signedIn]) {
+      for (const [id, entry] of lru) {
+        if (entry.expiresAt > now) break;
+        lru.delete(id);
+      }
     }
   }
 
@@ -60,68 +67,85 @@ export class MemorySessionStore extends MergingStore {
     clearInterval(this.sweeper);
   }
 
-  protected async readRaw(sid: string): Promise<string | null> {
-    const entry = this.live(sid);
-    if (!entry) return null;
-    this.put(sid, entry.raw);
+  protected async readRaw(id: string): Promise<string | null> {
+    const found = this.live(id);
+    if (!found) return null;
+    const [lru, entry] = found;
+    lru.delete(id);
+    lru.set(id, { raw: entry.raw, expiresAt: this.now() + this.ttlMs });
     return entry.raw;
   }
 
-  protected async writeRaw(sid: string, raw: string): Promise<void> {
-    this.put(sid, raw);
+  protected async writeRaw(id: string, raw: string): Promise<void> {
+    this.put(id, raw);
   }
 
-  protected async compareAndSwap(sid: string, expected: string, next: string): Promise<SwapResult> {
-    const entry = this.live(sid);
-    if (!entry) return null;
-    if (entry.raw !== expected) return entry.raw;
-    this.put(sid, next);
+  protected async compareAndSwap(id: string, expected: string, next: string): Promise<SwapResult> {
+    const found = this.live(id);
+    if (!found) return null;
+    if (found[1].raw !== expected) return found[1].raw;
+    this.put(id, next);
     return true;
   }
 
-  protected async peekRaw(sid: string): Promise<string | null> {
-    return this.live(sid)?.raw ?? null;
+  protected async peekRaw(id: string): Promise<string | null> {
+    return this.live(id)?.[1].raw ?? null;
   }
 
-  protected async deleteRaw(sid: string): Promise<void> {
-    this.entries.delete(sid);
+  protected async deleteRaw(id: string): Promise<void> {
+    this.forget(id);
   }
 
   override all(callback: AllCallback): void {
     this.sweep();
     const sessions: Record<string, SessionData> = {};
-    for (const [sid, entry] of this.entries) {
-      const data = parseSessionJson(entry.raw);
-      if (data) sessions[sid] = data as unknown as SessionData;
+    for (const lru of [this.anonymous, this.signedIn]) {
+      for (const [id, entry] of lru) {
+        const data = parseSessionJson(entry.raw);
+        if (data) sessions[id] = data as unknown as SessionData;
+      }
     }
     callback(null, sessions);
   }
 
   override length(callback: LengthCallback): void {
     this.sweep();
-    callback(null, this.entries.size);
+    callback(null, this.size);
   }
 
   override clear(callback?: Callback): void {
-    this.entries.clear();
+    this.anonymous.clear();
+    this.signedIn.clear();
     callback?.();
   }
 
-  private live(sid: string): Entry | undefined {
-    const entry = this.entries.get(sid);
-    if (entry && entry.expiresAt <= this.now()) {
-      this.entries.delete(sid);
+  private live(id: string): [Lru, Entry] | undefined {
+    const lru = this.anonymous.has(id) ? this.anonymous : this.signedIn;
+    const entry = lru.get(id);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      lru.delete(id);
       return undefined;
     }
-    return entry;
+    return [lru, entry];
   }
 
-  private put(sid: string, raw: string): void {
-    this.entries.delete(sid);
-    this.entries.set(sid, { raw, expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.options.maxSessions) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+  private forget(id: string): void {
+    if (!this.anonymous.delete(id)) this.signedIn.delete(id);
+  }
+
+  private put(id: string, raw: string): void {
+    this.forget(id);
+    const lru = isSignedIn(raw) ? this.signedIn : this.anonymous;
+    lru.set(id, { raw, expiresAt: this.now() + this.ttlMs });
+    while (this.size > this.options.maxSessions) {
+      const from = this.anonymous.size > 0 ? this.anonymous : this.signedIn;
+      from.delete(from.keys().next().value as string);
     }
   }
+}
+
+function isSignedIn(raw: string): boolean {
+  const user = parseSessionJson(raw)?.user;
+  return typeof user === 'object' && user !== null;
 }
