@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
 import {
@@ -6,9 +5,9 @@ import {
   PASSWORDS,
   sessionIdFrom,
   STORES,
-  TEST_SECRET,
   type TestApp,
   cookieOf,
+  signedCookie,
   setCookiesOf,
 } from './support/app-factory';
 
@@ -16,12 +15,6 @@ const CSRF = 'x-csrf-token';
 const USER = 'user@example.com';
 const LOGIN = { email: USER, password: PASSWORDS[USER] };
 const ERROR_KEYS = ['statusCode', 'code', 'message', 'errors'];
-
-/** A session cookie for `sid` signed the way express-session signs (cookie-signature). */
-function signedCookie(sid: string, secret = TEST_SECRET): string {
-  const mac = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
-  return `sid=${encodeURIComponent(`s:${sid}.${mac}`)}`;
-}
 
 /** helmet's headers, and no X-Powered-By. */
 function expectHardenedHeaders(res: Response): void {

@@ -95,10 +95,10 @@ describe('a flood of cookie-less GET /auth/csrf on the memory store (10,000 sess
     const stored = await storedSessions(app);
 
     const me = await user.agent.get('/auth/me');
-    console.log(
+    process.stdout.write(
       `flood: ${FLOOD} cookie-less GET /auth/csrf (${withCookie} new sessions) in ` +
         `${seconds.toFixed(2)} s (${Math.round(FLOOD / seconds)}/s), ${stored} sessions stored ` +
-        `after it; the signed-in user's GET /auth/me: ${me.status}`,
+        `after it; the signed-in user's GET /auth/me: ${me.status}\n`,
     );
     expect(withCookie).toBe(FLOOD);
     expect(stored).toBe(10_000);

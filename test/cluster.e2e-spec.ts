@@ -27,6 +27,7 @@ import {
 import { keysByMaster, PrivateRedisCluster } from './support/redis-cluster';
 import { sleep } from './support/timing';
 import { createLibraryApp } from './support/library-app';
+import { storedIdOf } from './support/app-factory';
 import { Gate } from './support/gate';
 
 declare module 'express-session' {
@@ -215,7 +216,7 @@ describe('sessions on a Redis Cluster', () => {
     }
     const sessions = await spread(
       prefix,
-      logins.map((login) => prefix + login.sid),
+      logins.map((login) => prefix + storedIdOf(login.sid)),
     );
     expect(sessions.reduce((a, b) => a + b, 0)).toBe(logins.length);
     for (const count of sessions) expect(count).toBeGreaterThan(0);
@@ -331,7 +332,7 @@ describe('sessions on a Redis Cluster', () => {
       await login.agent.post('/logout').expect(204);
       expect(await whoIs(login.agent)).toBeNull();
       expect(await registry.listSessions(userId)).toEqual([]);
-      const stored = await cluster.get(prefix + login.sid);
+      const stored = await cluster.get(prefix + storedIdOf(login.sid));
       expect(stored).toBeNull();
     }
   });
@@ -346,7 +347,7 @@ describe('sessions on a Redis Cluster', () => {
       gate.open();
       expect(await inFlight).toBe(200);
       await login.agent.get('/me').expect(200, { user: null, left: null, right: null, note: null });
-      expect(await cluster.get(prefix + login.sid)).toBeNull();
+      expect(await cluster.get(prefix + storedIdOf(login.sid))).toBeNull();
       expect(await registry.listSessions(userId)).toEqual([]);
     }
   });
@@ -405,7 +406,7 @@ describe('bulk maintenance of sessions saved through the store API, on a Redis C
     }
     const sessions = await spread(
       prefix,
-      sids.map((sid) => prefix + sid),
+      sids.map((sid) => prefix + storedIdOf(sid)),
     );
     for (const count of sessions) expect(count).toBeGreaterThan(0);
   });
@@ -414,7 +415,7 @@ describe('bulk maintenance of sessions saved through the store API, on a Redis C
   it('length(), ids() and all() see the sessions of every master', async () => {
     await expect(callback<number>((cb) => store.length(cb))).resolves.toBe(sids.length);
     const ids = await callback<string[]>((cb) => store.ids(cb));
-    expect([...ids].sort()).toEqual([...sids].sort());
+    expect([...ids].sort()).toEqual(sids.map((sid) => storedIdOf(sid)).sort());
     const all = await callback<SessionData[] | Record<string, SessionData> | null>((cb) =>
       store.all(cb),
     );
@@ -444,7 +445,7 @@ describe('bulk maintenance after logins on a Redis Cluster (connect-redis walks 
     for (const userId of userIds('bulk', 30)) logins.push(await logIn(app, userId));
     const sessions = await spread(
       prefix,
-      logins.map((login) => prefix + login.sid),
+      logins.map((login) => prefix + storedIdOf(login.sid)),
     );
     for (const count of sessions) expect(count).toBeGreaterThan(0);
   });
@@ -457,7 +458,7 @@ describe('bulk maintenance after logins on a Redis Cluster (connect-redis walks 
 
   it('ids() lists the session ids on every master', async () => {
     const ids = await callback<string[]>((cb) => store.ids(cb));
-    expect([...ids].sort()).toEqual(logins.map((login) => login.sid).sort());
+    expect([...ids].sort()).toEqual(logins.map((login) => storedIdOf(login.sid)).sort());
   });
 
   it('all() returns the sessions on every master', async () => {

@@ -9,6 +9,7 @@ import {
   redisEnv,
   TEST_SECRET,
   type TestApp,
+  storedIdOf,
 } from './support/app-factory';
 import { freePort, PrivateRedisServer } from './support/redis-server';
 import {
@@ -49,9 +50,9 @@ describe('Redis store: keys, expiry and cost (shared Redis)', () => {
     await redis.close();
   });
 
-  it('stores the session as JSON with the user under <prefix><sid>, with a TTL', async () => {
+  it('stores the session as JSON with the user under <prefix><hash of the sid>, with a TTL', async () => {
     const { sid, user } = await logIn(app);
-    const key = `${prefix}${sid}`;
+    const key = `${prefix}${storedIdOf(sid)}`;
 
     const raw = await redis.get(key);
     expect(raw).not.toBeNull();
@@ -66,7 +67,7 @@ describe('Redis store: keys, expiry and cost (shared Redis)', () => {
 
   it('slides the TTL back up on an authenticated read', async () => {
     const { sid, cookie } = await logIn(app);
-    const key = `${prefix}${sid}`;
+    const key = `${prefix}${storedIdOf(sid)}`;
     expect(await redis.expire(key, 100)).toBe(1);
     expect(await redis.ttl(key)).toBeLessThanOrEqual(100);
 
@@ -79,7 +80,7 @@ describe('Redis store: keys, expiry and cost (shared Redis)', () => {
 
   it('deletes the key on logout', async () => {
     const { sid, cookie, csrfToken } = await logIn(app);
-    const key = `${prefix}${sid}`;
+    const key = `${prefix}${storedIdOf(sid)}`;
     expect(await redis.exists(key)).toBe(1);
 
     await app

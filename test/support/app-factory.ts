@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request, { type Response } from 'supertest';
+import { SessionIdsAtRest } from 'nest-session-kit';
 import { AppModule, type SampleEnv } from '../../apps/sample/src/app.module';
 import { configureApp } from '../../apps/sample/src/app.setup';
 
@@ -123,6 +124,17 @@ export function sessionIdFrom(
     if (match) return decodeURIComponent(match[1]);
   }
   return undefined;
+}
+
+/** A session cookie for `sid` signed the way express-session signs (cookie-signature). */
+export function signedCookie(sid: string, secret = TEST_SECRET): string {
+  const mac = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
+  return `sid=${encodeURIComponent(`s:${sid}.${mac}`)}`;
+}
+
+/** The id a session is stored under (a keyed hash of its id), for apps on the given secrets. */
+export function storedIdOf(sid: string, secrets: string[] = [TEST_SECRET]): string {
+  return new SessionIdsAtRest(secrets).storedIdOf(sid);
 }
 
 /** The Set-Cookie headers of a response. */

@@ -29,6 +29,7 @@ export type {
   CsrfOptions,
   HeaderSessionOptions,
   SessionRouteInfo,
+  IdsAtRestOptions,
 } from './session.options';
 export { DEFAULT_ROLE_HIERARCHY } from './session.options';
 export { sessionOptionsFromEnv } from './session-options.env';
@@ -101,7 +102,13 @@ export type {
   SessionEndFact,
 } from './backends/session-analytics.backend';
 export { MergingStore } from './backends/merging.store';
-export type { SwapResult } from './backends/merging.store';
+export type {
+  SwapResult,
+  ValueChange,
+  ValueUpdate,
+  SessionRekeyEvent,
+} from './backends/merging.store';
+export { SessionIdsAtRest } from './security/session-ids-at-rest';
 export { MemorySessionStore } from './backends/memory/memory-session.store';
 export type { MemorySessionStoreOptions } from './backends/memory/memory-session.store';
 export { RedisSessionStore } from './backends/redis/redis-session.store';

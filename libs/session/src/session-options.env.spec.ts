@@ -101,6 +101,14 @@ describe('sessionOptionsFromEnv', () => {
     expect(sessionOptionsFromEnv({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
+  it('reads SESSION_HASH_IDS and SESSION_ID_HASH_KEY into idsAtRest', () => {
+    expect(sessionOptionsFromEnv({}).idsAtRest).toEqual({ hash: undefined, key: undefined });
+    expect(
+      sessionOptionsFromEnv({ SESSION_HASH_IDS: 'false', SESSION_ID_HASH_KEY: 'k2, k1' }).idsAtRest,
+    ).toEqual({ hash: false, key: ['k2', 'k1'] });
+    expect(() => sessionOptionsFromEnv({ SESSION_HASH_IDS: 'maybe' })).toThrow(/SESSION_HASH_IDS/);
+  });
+
   it('reads ALLOWED_ORIGINS as a comma-separated list', () => {
     expect(
       sessionOptionsFromEnv({ ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).csrf,

@@ -3,6 +3,7 @@ import type { SessionOptionProblem } from './errors';
 import type {
   CsrfOptions,
   HeaderSessionOptions,
+  IdsAtRestOptions,
   MemoryStoreOptions,
   RedisStoreOptions,
   SessionCookieOptions,
@@ -46,6 +47,7 @@ const MODULE_KEYS = {
   contextResolver: true,
   registry: true,
   analytics: true,
+  idsAtRest: true,
 } satisfies KeysOf<SessionModuleOptions>;
 
 const COOKIE_KEYS = {
@@ -88,6 +90,12 @@ const HEADER_SESSION_KEYS = {
   scheme: true,
 } satisfies KeysOf<HeaderSessionOptions>;
 
+const IDS_AT_REST_KEYS = {
+  hash: true,
+  key: true,
+  migrateRaw: true,
+} satisfies KeysOf<IdsAtRestOptions>;
+
 const PAGE_HISTORY_KEYS = {
   maxPages: true,
   maxPathLength: true,
@@ -107,6 +115,7 @@ export function findUnknownOptions(options: SessionModuleOptions): SessionOption
     check(problems, 'pageHistory.', options.pageHistory, PAGE_HISTORY_KEYS);
   }
   check(problems, 'headerSessions.', options.headerSessions, HEADER_SESSION_KEYS);
+  check(problems, 'idsAtRest.', options.idsAtRest, IDS_AT_REST_KEYS);
   const store = options.store as unknown;
   if (store && typeof store === 'object' && !isExpressStore(store)) {
     const type = (store as { type?: unknown }).type;

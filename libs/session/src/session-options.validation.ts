@@ -24,6 +24,7 @@ export function validateSessionOptions(
   validatePageHistory(problems, options.pageHistory);
   validateContextResolver(problems, options.contextResolver);
   validateHeaderSessions(problems, options);
+  validateIdsAtRest(problems, options.idsAtRest);
   if (problems.isEmpty()) validateCombinations(problems, options);
   if (!problems.isEmpty()) throw new SessionConfigurationError(problems.list);
   return options;
@@ -216,6 +217,23 @@ function validateHeaderSessions(
   }
   if (typeof scheme !== 'string' || /\s/.test(scheme)) {
     problems.add('headerSessions.scheme', 'must be a word such as Bearer');
+  }
+}
+
+function validateIdsAtRest(
+  problems: OptionProblems,
+  { hash, key, migrateRaw }: ResolvedSessionOptions['idsAtRest'],
+): void {
+  problems.boolean('idsAtRest.hash', hash);
+  problems.boolean('idsAtRest.migrateRaw', migrateRaw);
+  const keys: unknown = key;
+  if (keys === undefined) return;
+  if (
+    !Array.isArray(keys) ||
+    keys.length === 0 ||
+    !keys.every((k) => typeof k === 'string' && k !== '')
+  ) {
+    problems.add('idsAtRest.key', 'must be a non-empty string, or an array of them to rotate');
   }
 }
 

@@ -25,6 +25,7 @@ import {
 import { createSessionBackend } from './backends/create-session-backend';
 import { SessionBackendHost } from './backends/session-backend.host';
 import { SessionBackendCalls } from './backends/backend-calls';
+import { storeOfUser } from './backends/custom/hashed-id.store';
 import { SessionMiddleware } from './session.middleware';
 import { SessionEndedNotifier } from './sockets/session-ended.notifier';
 import { SessionSockets } from './sockets/session-sockets.service';
@@ -53,7 +54,7 @@ const providers: Provider[] = [
   {
     provide: SESSION_STORE,
     inject: [SESSION_BACKEND],
-    useFactory: (backend: SessionBackend) => backend.store,
+    useFactory: (backend: SessionBackend) => storeOfUser(backend.store),
   },
   {
     provide: SESSION_REDIS_CLIENT,

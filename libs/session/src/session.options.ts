@@ -84,6 +84,28 @@ export interface HeaderSessionOptions {
   scheme?: string;
 }
 
+/** How session ids are kept at rest, in the store's keys and the registry. */
+export interface IdsAtRestOptions {
+  /**
+   * Key the store on HMAC-SHA256 of the session id instead of the id, so that a copy of the
+   * store (a backup, a replica, MONITOR) is not a list of live cookies. false keys on the raw
+   * id, as connect-redis does: for a store shared with connect-redis apps. @default true
+   */
+  hash?: boolean;
+  /**
+   * The HMAC key; an array rotates (the first keys new writes; a session found under another
+   * is moved to the first when read). The key is derived (HKDF) from it, never used as is.
+   * @default the `secret` list, in its order: rotating secrets moves sessions, never loses them
+   */
+  key?: string | string[];
+  /**
+   * Look for a session not found under its hash under its raw id (stored before hashing, or by
+   * connect-redis) and re-key it the first time it is read. Costs one more read only for ids
+   * the store does not know. @default true
+   */
+  migrateRaw?: boolean;
+}
+
 export interface SessionModuleOptions {
   /**
    * Signing secret; an array rotates (the first signs, all verify). Required in production
@@ -167,6 +189,8 @@ export interface SessionModuleOptions {
    * analytics command). @default the store's own (Redis; process memory otherwise)
    */
   analytics?: SessionAnalyticsBackend | false;
+  /** How session ids are kept at rest. @default { hash: true, key: secret, migrateRaw: true } */
+  idsAtRest?: IdsAtRestOptions;
 }
 
 /** Options with every default applied; what `SESSION_OPTIONS` injects. */
@@ -186,6 +210,7 @@ export interface ResolvedSessionOptions extends Required<
     | 'headerSessions'
     | 'registry'
     | 'analytics'
+    | 'idsAtRest'
   >
 > {
   secret: string[];
@@ -207,6 +232,8 @@ export interface ResolvedSessionOptions extends Required<
   headerSessions: Required<HeaderSessionOptions>;
   registry?: SessionRegistryBackend;
   analytics?: SessionAnalyticsBackend | false;
+  /** `key` undefined: the HMAC keys are the secrets. */
+  idsAtRest: { hash: boolean; key?: string[]; migrateRaw: boolean };
 }
 
 export const DEFAULT_ROLE_HIERARCHY = ['user', 'moderator', 'admin', 'superadmin'];
@@ -268,10 +295,15 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
     contextResolver: options.contextResolver ?? SessionContextResolver,
     registry: options.registry,
     analytics: options.analytics,
+    idsAtRest: {
+      hash: options.idsAtRest?.hash ?? true,
+      key: options.idsAtRest?.key === undefined ? undefined : secretList(options.idsAtRest.key),
+      migrateRaw: options.idsAtRest?.migrateRaw ?? true,
+    },
   };
 }
 
-function secretList(secret: SessionModuleOptions['secret']): string[] {
+function secretList(secret: string | string[] | undefined): string[] {
   if (typeof secret === 'string') return [secret];
   if (Array.isArray(secret)) return [...secret];
   // Anything else is left for validateSessionOptions to name.

@@ -45,17 +45,14 @@ export class CartService {
 
   /** Adds to the line as stored now, so concurrent adds all count (up to the stock). */
   async add(req: Request, productId: string, quantity: number): Promise<CartDto> {
-    const product = this.productOf(productId);
-    const cart = await this.changeCart(req, (lines) => {
-      const line = lineOf(lines, productId);
-      if (!line && Object.keys(lines).length >= MAX_CART_PRODUCTS) {
-        throw SessionErrors.dataTooLarge('The cart', `${MAX_CART_PRODUCTS} products`);
-      }
-      const wanted = (line?.quantity ?? 0) + quantity;
-      assertInStock(product, wanted);
-      lines[productId] = { quantity: wanted, addedAt: line?.addedAt ?? Date.now() };
-    });
+    const cart = await this.changeCart(req, (lines) => this.addLine(lines, productId, quantity));
     return this.viewOf(cart);
+  }
+
+  /** The same on a session the caller changes atomically (a gateway's `SessionSockets.update`). */
+  addToSession(session: CartSession, productId: string, quantity: number): CartDto {
+    this.addLine((session.cart ??= {}), productId, quantity);
+    return this.view(session);
   }
 
   async setQuantity(req: Request, productId: string, quantity: number): Promise<CartDto> {
@@ -81,6 +78,17 @@ export class CartService {
 
   async clear(req: Request): Promise<CartDto> {
     return this.viewOf(await this.changeCart(req, () => ({})));
+  }
+
+  private addLine(lines: Cart, productId: string, quantity: number): void {
+    const product = this.productOf(productId);
+    const line = lineOf(lines, productId);
+    if (!line && Object.keys(lines).length >= MAX_CART_PRODUCTS) {
+      throw SessionErrors.dataTooLarge('The cart', `${MAX_CART_PRODUCTS} products`);
+    }
+    const wanted = (line?.quantity ?? 0) + quantity;
+    assertInStock(product, wanted);
+    lines[productId] = { quantity: wanted, addedAt: line?.addedAt ?? Date.now() };
   }
 
   /** An atomic change of the stored cart; an emptied cart stays an empty object. */

@@ -1,5 +1,5 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { Session, type AppSession } from 'nest-session-kit';
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import type { Request } from 'express';
 import { CartService } from '../cart/cart.service';
 import { CartModel } from './graphql.models';
 import { AddToCartArgs } from './graphql.args';
@@ -10,7 +10,7 @@ export class CartResolver {
   constructor(private readonly cart: CartService) {}
 
   @Mutation(() => CartModel)
-  addToCart(@Session() session: AppSession, @Args() { productId, quantity }: AddToCartArgs) {
-    return this.cart.add(session, productId, quantity);
+  addToCart(@Context('req') req: Request, @Args() { productId, quantity }: AddToCartArgs) {
+    return this.cart.add(req, productId, quantity);
   }
 }

@@ -60,7 +60,7 @@ export class LiveGateway implements OnGatewayInit {
   ): Promise<CartDto> {
     let cart: CartDto | undefined;
     await this.sockets.update(socket, (session) => {
-      cart = this.cart.add(session as CartSession, body.productId, body.quantity);
+      cart = this.cart.addToSession(session as CartSession, body.productId, body.quantity);
     });
     return cart as CartDto;
   }

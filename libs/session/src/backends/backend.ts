@@ -14,20 +14,27 @@ export interface SessionStoreHealth {
   message?: string;
 }
 
-/** Promise access to stored sessions for the library's own services, outside a request. */
+/**
+ * Promise access to stored sessions for the library's own services, outside a request. Sessions
+ * are addressed by stored id (`storedIdOf`, a keyed hash of the session id by default: what
+ * the registry keeps), never by the id the cookie carries.
+ */
 export interface SessionStoreAccess {
+  /** The id the session with this session id is stored under. */
+  storedIdOf(sid: string): string;
   /** Reads a session without sliding its expiry (listings must not keep sessions alive). */
-  peek(sid: string): Promise<SessionData | null>;
+  peek(id: string): Promise<SessionData | null>;
   /** Changes a stored session; resolves false when it no longer exists. */
-  update(sid: string, change: (data: SessionData) => void): Promise<boolean>;
+  update(id: string, change: (data: SessionData) => void): Promise<boolean>;
   /**
    * A read-modify-write as one step: `change` runs again on what another writer stored in
    * between. Stores that cannot leave it out, and `update` is used instead.
    */
-  modify?(sid: string, change: (data: SessionData) => void): Promise<boolean>;
-  destroy(sid: string): Promise<void>;
+  modify?(id: string, change: (data: SessionData) => void): Promise<boolean>;
+  destroy(id: string): Promise<void>;
   /**
-   * Atomic read-modify-write of one key of a request's session (`SessionService.update`):
+   * Atomic read-modify-write of one key of a request's session (`sid`: its session id,
+   * `SessionService.update`):
    * `change` gets the value as stored now and may run more than once; the live session object
    * takes the result. Throws 409 SESSION_UPDATE_CONFLICT when conflicts outlast the retries.
    */

@@ -6,6 +6,8 @@ import { createCustomStoreBackend } from './custom/custom-store.backend';
 import { isExpressStore } from './is-express-store';
 import { createMemoryBackend } from './memory/memory.backend';
 import { createRedisBackend } from './redis/redis.backend';
+import { MergingStore } from './merging.store';
+import { idsAtRestOf } from '../security/session-ids-at-rest';
 
 const REGISTRY_METHODS = ['put', 'entries', 'remove'] as const;
 const ANALYTICS_METHODS = ['recordStart', 'recordActivity', 'recordEnd', 'stats'] as const;
@@ -19,6 +21,9 @@ export async function createSessionBackend(
 ): Promise<SessionBackend> {
   checkParts(options);
   const built = await builtInBackend(options);
+  // Every store built on MergingStore (memory, Redis, PostgreSQL, a user's) keys on the ids at
+  // rest the options ask for; the custom backend puts any other store behind a HashedIdStore.
+  if (built.store instanceof MergingStore) built.store.useIdsAtRest(idsAtRestOf(options));
   const registry = options.registry ?? built.registry;
   const analytics = options.analytics === false ? null : (options.analytics ?? built.analytics);
   const shared =

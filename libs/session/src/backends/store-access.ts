@@ -1,10 +1,12 @@
 import type { SessionData, Store } from 'express-session';
 import type { SessionStoreAccess } from './backend';
+import { SessionIdsAtRest } from '../security/session-ids-at-rest';
 import { toSessionStoreError } from './store-error';
 import type { MergingStore, ValueChange, ValueUpdate } from './merging.store';
 
 /**
- * Promise access to any express-session store: a read is its `get` (which may slide the
+ * Promise access to any express-session store, by stored id (`storedIdOf`: what a HashedIdStore
+ * in front of it keeps, or the session id itself): a read is its `get` (which may slide the
  * expiry), an update a read then a whole `set`. Such a store has no compare-and-swap, so
  * `updateValue` is serialised per session in this process only, and express-session's own
  * end-of-request save of a concurrent request may still overwrite it: stores built on
@@ -13,7 +15,14 @@ import type { MergingStore, ValueChange, ValueUpdate } from './merging.store';
 export class ExpressStoreAccess implements SessionStoreAccess {
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly ids: SessionIdsAtRest = SessionIdsAtRest.RAW,
+  ) {}
+
+  storedIdOf(sid: string): string {
+    return this.ids.storedIdOf(sid);
+  }
 
   updateValue<T>(
     sid: string,
@@ -21,8 +30,9 @@ export class ExpressStoreAccess implements SessionStoreAccess {
     key: string,
     change: ValueChange<T>,
   ): Promise<ValueUpdate<T>> {
+    const id = this.storedIdOf(sid);
     const run = async (): Promise<ValueUpdate<T>> => {
-      const stored = (await this.peek(sid).catch(asStoreError('read'))) as Record<
+      const stored = (await this.peek(id).catch(asStoreError('read'))) as Record<
         string,
         unknown
       > | null;
@@ -33,42 +43,42 @@ export class ExpressStoreAccess implements SessionStoreAccess {
       if (!stored) return { value, stored: false };
       if (value === undefined) delete stored[key];
       else stored[key] = value;
-      await this.set(sid, stored as unknown as SessionData).catch(asStoreError('write'));
+      await this.set(id, stored as unknown as SessionData).catch(asStoreError('write'));
       return { value, stored: true };
     };
-    const previous = this.queues.get(sid) ?? Promise.resolve();
+    const previous = this.queues.get(id) ?? Promise.resolve();
     const current = previous.then(run, run);
     const settled = current.catch(() => undefined);
-    this.queues.set(sid, settled);
+    this.queues.set(id, settled);
     void settled.then(() => {
-      if (this.queues.get(sid) === settled) this.queues.delete(sid);
+      if (this.queues.get(id) === settled) this.queues.delete(id);
     });
     return current;
   }
 
-  peek(sid: string): Promise<SessionData | null> {
+  peek(id: string): Promise<SessionData | null> {
     return new Promise((resolve, reject) =>
-      this.store.get(sid, (err, data) => (err ? reject(err) : resolve(data ?? null))),
+      this.store.get(id, (err, data) => (err ? reject(err) : resolve(data ?? null))),
     );
   }
 
-  async update(sid: string, change: (data: SessionData) => void): Promise<boolean> {
-    const data = await this.peek(sid);
+  async update(id: string, change: (data: SessionData) => void): Promise<boolean> {
+    const data = await this.peek(id);
     if (!data) return false;
     change(data);
-    await this.set(sid, data);
+    await this.set(id, data);
     return true;
   }
 
-  private set(sid: string, data: SessionData): Promise<void> {
+  private set(id: string, data: SessionData): Promise<void> {
     return new Promise<void>((resolve, reject) =>
-      this.store.set(sid, data, (err) => (err ? reject(err) : resolve())),
+      this.store.set(id, data, (err) => (err ? reject(err) : resolve())),
     );
   }
 
-  destroy(sid: string): Promise<void> {
+  destroy(id: string): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.store.destroy(sid, (err) => (err ? reject(err) : resolve())),
+      this.store.destroy(id, (err) => (err ? reject(err) : resolve())),
     );
   }
 }
@@ -77,22 +87,24 @@ export class ExpressStoreAccess implements SessionStoreAccess {
 export class MergingStoreAccess implements SessionStoreAccess {
   constructor(private readonly store: MergingStore) {}
 
-  peek(sid: string): Promise<SessionData | null> {
-    return this.store.peek(sid);
+  storedIdOf(sid: string): string {
+    return this.store.storedIdOf(sid);
   }
 
-  update(sid: string, change: (data: SessionData) => void): Promise<boolean> {
-    return this.store.update(sid, change);
+  peek(id: string): Promise<SessionData | null> {
+    return this.store.peek(id);
   }
 
-  modify(sid: string, change: (data: SessionData) => void): Promise<boolean> {
-    return this.store.modify(sid, change);
+  update(id: string, change: (data: SessionData) => void): Promise<boolean> {
+    return this.store.update(id, change);
   }
 
-  destroy(sid: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.store.destroy(sid, (err) => (err ? reject(err) : resolve())),
-    );
+  modify(id: string, change: (data: SessionData) => void): Promise<boolean> {
+    return this.store.modify(id, change);
+  }
+
+  destroy(id: string): Promise<void> {
+    return this.store.remove(id);
   }
 
   updateValue<T>(

@@ -12,6 +12,7 @@ import {
   type SessionStoreAccess,
 } from '../backends/backend';
 import { SessionBackendCalls } from '../backends/backend-calls';
+import type { SessionRekeyEvent } from '../backends/merging.store';
 import type { RegistryEntry, SessionRegistryBackend } from '../backends/session-registry.backend';
 
 /** A live session as its user sees it; `id` is an opaque handle, never the session id. */
@@ -46,6 +47,7 @@ export class SessionRegistry {
     private readonly events: SessionEvents,
   ) {
     this.access = sessionBackend.access;
+    sessionBackend.store.on('rekey', (event: SessionRekeyEvent) => void this.rekeyed(event));
   }
 
   /** A new opaque handle for a session. */
@@ -54,11 +56,13 @@ export class SessionRegistry {
   }
 
   /**
-   * Records a session under its user (at login, and again after its id changed) and, past
-   * `maxSessionsPerUser`, revokes the user's oldest other sessions.
+   * Records a session (`sid`: its id, as `req.sessionID`) under its user (at login, and again
+   * after its id changed) and, past `maxSessionsPerUser`, revokes the user's oldest other
+   * sessions. The registry keeps the handle and the session's stored id, never its id.
    */
   async record(userId: string, entry: RegistryEntry): Promise<void> {
-    const count = await this.calls.run('registry put', () => this.backend.put(userId, entry));
+    const stored = { ...entry, sid: this.access.storedIdOf(entry.sid) };
+    const count = await this.calls.run('registry put', () => this.backend.put(userId, stored));
     const max = this.options.maxSessionsPerUser;
     if (max !== false && count > max) await this.enforceLimit(userId, max, entry.handle);
   }
@@ -103,7 +107,7 @@ export class SessionRegistry {
     return this.revokeOtherSessions(userId, undefined);
   }
 
-  /** The current session id of a session known by its handle (ids change; handles do not). */
+  /** The current stored id of a session known by its handle (ids change; handles do not). */
   async sidOf(userId: string, handle: string): Promise<string | undefined> {
     const entries = await this.entries(userId);
     return entries.find((entry) => entry.handle === handle)?.sid;
@@ -125,6 +129,16 @@ export class SessionRegistry {
       ),
     );
     return updated.filter(Boolean).length;
+  }
+
+  /** A session moved to its current stored id (first read after a key change): follow it. */
+  private async rekeyed({ to, data }: SessionRekeyEvent): Promise<void> {
+    const { user, auth } = data;
+    if (!user?.id || !auth?.handle) return;
+    const entry = { handle: auth.handle, sid: to, createdAt: auth.createdAt };
+    await this.calls
+      .run('registry put', () => this.backend.put(user.id, entry))
+      .catch(() => undefined);
   }
 
   private async enforceLimit(userId: string, max: number, keepHandle: string): Promise<void> {

@@ -22,6 +22,7 @@ export const SESSION_ENDED_EVENT = 'session:ended';
 
 interface Tracked {
   socket: SessionSocket;
+  /** The session's stored id (what the store and the registry key on), not the cookie's id. */
   sid: string;
   userId: string;
   handle: string;
@@ -29,7 +30,11 @@ interface Tracked {
 }
 
 /** The handshake request, where the socket's copy of its session lives. */
-type SocketRequest = Omit<Request, 'session'> & { session?: SessionData; sessionID?: string };
+type SocketRequest = Omit<Request, 'session'> & {
+  session?: SessionData;
+  sessionID?: string;
+  storedSessionId?: string;
+};
 
 /**
  * Sessions on Socket.IO gateways. `sockets.middleware()` goes on a server or namespace
@@ -89,7 +94,7 @@ export class SessionSockets {
   async update(socket: SessionSocket, change: (session: SessionData) => void): Promise<void> {
     const req = socket.request as SocketRequest;
     let result: SessionData | undefined;
-    const sid = req.sessionID;
+    const sid = req.storedSessionId;
     const modify = (this.access.modify ?? this.access.update).bind(this.access);
     const saved =
       sid !== undefined &&
@@ -109,14 +114,16 @@ export class SessionSockets {
     if (origin !== undefined && !this.isAllowedOrigin(req, origin)) {
       throw SessionErrors.csrfInvalid('Cross-origin connection refused');
     }
-    const sid = this.sessionIdOf(socket);
-    if (!sid) throw SessionErrors.authRequired();
+    const sessionId = this.sessionIdOf(socket);
+    if (!sessionId) throw SessionErrors.authRequired();
+    const sid = this.access.storedIdOf(sessionId);
     const data = await this.read(sid);
     const violation = this.check(req, data);
     if (violation) throw violation;
     const { user, auth } = data as Required<Pick<SessionData, 'user' | 'auth'>>;
     req.session = data as SessionData;
-    req.sessionID = sid;
+    req.sessionID = sessionId;
+    req.storedSessionId = sid;
     attachContextResolver(req as Request, this.contextResolver);
     const tracked: Tracked = { socket, sid, userId: user.id, handle: auth.handle ?? sid };
     this.track(tracked);
@@ -178,12 +185,15 @@ export class SessionSockets {
     return true;
   }
 
-  /** A session whose id changed (rotation) keeps its handle: find its new id. */
+  /**
+   * A session whose id changed (rotation) keeps its handle: find its new stored id (the
+   * registry keeps no session ids, so the request's `sessionID` keeps the id it arrived with).
+   */
   private async followRotation(tracked: Tracked): Promise<SessionData | null> {
     const sid = await this.registry.sidOf(tracked.userId, tracked.handle);
     if (!sid || sid === tracked.sid) return null;
     tracked.sid = sid;
-    (tracked.socket.request as SocketRequest).sessionID = sid;
+    (tracked.socket.request as SocketRequest).storedSessionId = sid;
     return this.read(sid);
   }
 

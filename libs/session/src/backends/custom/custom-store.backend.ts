@@ -9,6 +9,8 @@ import { MergingStore } from '../merging.store';
 import { probeHealth } from '../probe-health';
 import { DEFAULT_COMMAND_TIMEOUT_MS, toSessionStoreError } from '../store-error';
 import { ExpressStoreAccess, MergingStoreAccess } from '../store-access';
+import { idsAtRestOf } from '../../security/session-ids-at-rest';
+import { HashedIdStore } from './hashed-id.store';
 
 /** The id the health check reads: a read of a session that does not exist. */
 const HEALTH_PROBE_SID = 'nest-session-kit-health-probe';
@@ -16,19 +18,21 @@ const HEALTH_PROBE_SID = 'nest-session-kit-health-probe';
 /**
  * Any express-session store passed as `store`. The store is the user's (never closed here); the
  * registry and analytics are in process memory unless the `registry` and `analytics` options
- * give shared ones. A store built on the exported MergingStore keeps merging writes, reads
- * that do not slide and the response waiting for the save.
+ * give shared ones. A store built on the exported MergingStore keeps merging writes, atomic
+ * updates, reads that do not slide and the response waiting for the save; any other store is
+ * put behind a HashedIdStore, so that it too keys on the ids at rest.
  */
 export function createCustomStoreBackend(
   store: Store,
   options: ResolvedSessionOptions,
 ): SessionBackend {
   const registry = new MemoryRegistryBackend(registryLifetimeSeconds(options) * 1000);
+  const ids = idsAtRestOf(options);
+  const merging = store instanceof MergingStore;
   return {
     kind: 'custom',
-    store,
-    access:
-      store instanceof MergingStore ? new MergingStoreAccess(store) : new ExpressStoreAccess(store),
+    store: merging || !ids.hashed ? store : new HashedIdStore(store, ids),
+    access: merging ? new MergingStoreAccess(store) : new ExpressStoreAccess(store, ids),
     registry,
     analytics: new MemoryAnalyticsBackend(analyticsActiveWindowMs(options), utcDayOf),
     shared: false,

@@ -80,6 +80,12 @@ export class MemorySessionStore extends MergingStore {
     this.put(id, raw);
   }
 
+  protected override async writeRawIfAbsent(id: string, raw: string): Promise<boolean> {
+    if (this.live(id)) return false;
+    this.put(id, raw);
+    return true;
+  }
+
   protected async compareAndSwap(id: string, expected: string, next: string): Promise<SwapResult> {
     const found = this.live(id);
     if (!found) return null;

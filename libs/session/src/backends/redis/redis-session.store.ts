@@ -30,8 +30,9 @@ return 1
 `);
 
 /**
- * Sessions in Redis, one JSON string per session under `prefix + sid` (connect-redis' own format,
- * so either store reads the other's sessions). A read is one GETEX that also slides the expiry; a
+ * Sessions in Redis, one JSON string per session under `prefix + stored id` (a keyed hash of the
+ * id by default; the raw id, connect-redis' own format, with `idsAtRest: { hash: false }`, so
+ * that either store reads the other's sessions). A read is one GETEX that also slides the expiry; a
  * write sends only the changed fields through a compare-and-swap script that refuses to
  * re-create a destroyed session. Bulk maintenance (all, length, ids, clear) is connect-redis',
  * which walks every master of a cluster.
@@ -71,6 +72,19 @@ export class RedisSessionStore extends MergingStore {
   protected async writeRaw(sid: string, raw: string): Promise<void> {
     const key = this.keyOf(sid);
     await this.commands.send(key, ['SET', key, raw, 'EX', this.ttl]);
+  }
+
+  protected override async writeRawIfAbsent(id: string, raw: string): Promise<boolean> {
+    const key = this.keyOf(id);
+    const reply = await this.commands.send<string | null>(key, [
+      'SET',
+      key,
+      raw,
+      'NX',
+      'EX',
+      this.ttl,
+    ]);
+    return reply !== null;
   }
 
   protected async compareAndSwap(sid: string, expected: string, next: string): Promise<SwapResult> {
