@@ -104,5 +104,5 @@ describe('a flood of cookie-less GET /auth/csrf on the memory store (10,000 sess
     expect(stored).toBe(10_000);
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ email: 'user@example.com' });
-  }, 180_000);
+  }, 600_000);
 });
