@@ -30,8 +30,14 @@ async function start(name, env) {
     script: SAMPLE_MAIN,
     port,
     readyPath: '/health',
-    env: { PORT: String(port), SESSION_SECRET: SECRET, NODE_ENV: 'development', ...env },
-    unset: ['REDIS_URL', 'DATABASE_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'],
+    env: {
+      PORT: String(port),
+      SESSION_SECRET: SECRET,
+      NODE_ENV: 'development',
+      REDIS_URL: '',
+      ...env,
+    },
+    unset: ['DATABASE_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'],
   });
 }
 
