@@ -15,7 +15,10 @@ import { SessionBackendCalls } from './backends/backend-calls';
 import type { ValueChange } from './backends/merging.store';
 
 export interface LoginOptions {
-  /** Session keys to keep across the id change (an anonymous cart, say); everything else goes. */
+  /**
+   * Session keys to keep across the id change when the session was anonymous (its cart, say);
+   * everything else goes, and a session that belonged to a user carries nothing.
+   */
   carry?: (keyof SessionData | string)[];
   /** Give the cookie a lifetime (the absolute timeout) so it outlives the browser session. */
   rememberMe?: boolean;
@@ -84,11 +87,9 @@ export class SessionService {
    * the principal at `session.user`, login metadata at `session.auth`, saved before it resolves.
    */
   async login(req: Request, user: SessionPrincipal, options: LoginOptions = {}): Promise<void> {
-    const previous = this.endedIdentity(req);
     const transport = options.transport ?? (isHeaderSession(req) ? 'header' : 'cookie');
-    await this.regenerate(req, options.carry);
+    await this.regenerateForLogin(req, options.carry);
     if (transport === 'header') this.useHeaderTransport(req);
-    if (previous?.handle) await this.registry.forget(previous.userId, previous.handle);
     const session = sessionOf(req);
     const now = Date.now();
     const principal = { id: user.id, email: user.email, roles: [...user.roles] };
@@ -126,6 +127,19 @@ export class SessionService {
   headerToken(req: Request): string | undefined {
     if (!isHeaderSession(req) || !(req as RequestWithSession).session) return undefined;
     return signSessionId(req.sessionID, this.options.secret[0]);
+  }
+
+  /**
+   * A new session id for a step of signing in (`login` itself, or a first factor that leaves a
+   * second one pending): the `carry` keys are kept only when the session was anonymous. A live
+   * session of another user carries nothing (not its cart, preferences, history or drafts), and
+   * leaves that user's registry.
+   */
+  async regenerateForLogin(req: Request, carry: string[] = []): Promise<void> {
+    const previous = this.endedIdentity(req);
+    const anonymous = sessionOf(req).user === undefined;
+    await this.regenerate(req, anonymous ? carry : []);
+    if (previous?.handle) await this.registry.forget(previous.userId, previous.handle);
   }
 
   /**

@@ -9,7 +9,7 @@ import { LoginThrottle } from './state/login-throttle.service';
 import { AUTH_STATE_STORE, type AuthStateStore } from './state/auth-state.store';
 import './auth.types';
 
-/** What survives the session id change at login: the anonymous visitor's session data. */
+/** What survives the session id change at login from an anonymous session (only from one). */
 export const CARRIED_AT_LOGIN = ['cart', 'preferences', 'history'];
 const MFA_PENDING_MS = 5 * 60_000;
 /** Codes tried per pending login, counted atomically so parallel guesses count too. */
@@ -98,7 +98,7 @@ export class AuthService {
     user: PublicUser,
     transport: LoginTransport,
   ): Promise<LoginResult> {
-    await this.sessions.regenerate(req, CARRIED_AT_LOGIN);
+    await this.sessions.regenerateForLogin(req, CARRIED_AT_LOGIN);
     req.session.mfaPending = {
       id: randomBytes(16).toString('base64url'),
       userId: user.id,
