@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsInt, IsObject, Min } from 'class-validator';
 
 export class SaveFormStepDto {
@@ -14,6 +15,8 @@ export class SaveFormStepDto {
     description: "The step's fields (a JSON object; the whole draft is limited to 16 KB)",
   })
   @IsObject()
+  // The fields as sent: class-transformer would drop keys such as `toString` or `valueOf`.
+  @Transform(({ obj }: { obj: { data?: unknown } }) => obj.data)
   data!: Record<string, unknown>;
 }
 

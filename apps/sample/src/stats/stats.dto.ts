@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { DurationBucket } from 'nest-session-kit';
+import { DecimalInt } from '../common/decimal-int.transform';
 
 export class StatsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 7, description: 'Days, today included' })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInt()
   @IsInt()
   @Min(1)
   @Max(30)
