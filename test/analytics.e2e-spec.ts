@@ -43,8 +43,9 @@ describe.each(STORES)('session analytics on the %s', (_name, env) => {
   let user: Visitor;
   let userAgain: Visitor;
 
+  // CF-IPCountry is read only from a trusted proxy: the tests stand behind one.
   beforeAll(async () => {
-    app = await createTestApp(env());
+    app = await createTestApp({ ...env(), TRUST_PROXY: '1' });
   });
   afterAll(() => app.close());
 
@@ -175,7 +176,7 @@ describe.each(STORES)('session analytics on the %s', (_name, env) => {
 });
 
 describe('session analytics in Redis', () => {
-  const env = redisEnv();
+  const env = redisEnv({ TRUST_PROXY: '1' });
   const prefix = env.SESSION_PREFIX as string;
   let app: TestApp;
   const redis = createClient({ url: REDIS_URL });

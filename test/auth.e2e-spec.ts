@@ -273,7 +273,7 @@ describe.each(STORES)('auth on the %s', (_name, env) => {
       const prod = await createTestApp({
         ...env(),
         NODE_ENV: 'production',
-        TRUST_PROXY: 'true',
+        TRUST_PROXY: '1',
         SESSION_ALLOW_MEMORY_STORE: 'true',
       });
       try {

@@ -159,31 +159,53 @@ describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
     }
   });
 
-  it('binds the session to the client IP when asked (honouring trust proxy)', async () => {
+  // By default a mismatch refuses the request and leaves the session to its owner
+  // (SESSION_BINDING_MISMATCH=refuse); `end` also destroys it, as a timeout does.
+  it.each([
+    ['refuses the request and keeps the session', 'refuse', 200],
+    ['ends the session with SESSION_BINDING_MISMATCH=end', 'end', 401],
+  ])(
+    'binds the session to the client IP when asked (honouring trust proxy): %s',
+    async (_case, mismatch, afterwards) => {
+      const app = await createTestApp({
+        ...storeEnv(),
+        SESSION_BIND_IP: 'true',
+        TRUST_PROXY: '1',
+        ...(mismatch === 'end' ? { SESSION_BINDING_MISMATCH: 'end' } : {}),
+      });
+      try {
+        const agent = app.agent();
+        await agent
+          .post('/auth/login')
+          .set('X-Forwarded-For', '203.0.113.7')
+          .send({ email: 'user@example.com', password: PASSWORDS['user@example.com'] })
+          .expect(200);
+        await agent.get('/auth/me').set('X-Forwarded-For', '203.0.113.7').expect(200);
+        const moved = await agent
+          .get('/auth/me')
+          .set('X-Forwarded-For', '198.51.100.9')
+          .expect(401);
+        expect(moved.body.code).toBe('IP_MISMATCH');
+        // The stolen cookie cannot be used for anything that needs the session either.
+        await agent.get('/auth/sessions').set('X-Forwarded-For', '198.51.100.9').expect(401);
+        const back = await agent.get('/auth/me').set('X-Forwarded-For', '203.0.113.7');
+        expect(back.status).toBe(afterwards);
+        if (afterwards === 401) expect(back.body.code).toBe('AUTH_REQUIRED');
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  it.each([
+    ['refuses the request and keeps the session', 'refuse', 200],
+    ['ends the session with SESSION_BINDING_MISMATCH=end', 'end', 401],
+  ])('binds the session to the user agent when asked: %s', async (_case, mismatch, afterwards) => {
     const app = await createTestApp({
       ...storeEnv(),
-      SESSION_BIND_IP: 'true',
-      TRUST_PROXY: 'true',
+      SESSION_BIND_USER_AGENT: 'true',
+      ...(mismatch === 'end' ? { SESSION_BINDING_MISMATCH: 'end' } : {}),
     });
-    try {
-      const agent = app.agent();
-      await agent
-        .post('/auth/login')
-        .set('X-Forwarded-For', '203.0.113.7')
-        .send({ email: 'user@example.com', password: PASSWORDS['user@example.com'] })
-        .expect(200);
-      await agent.get('/auth/me').set('X-Forwarded-For', '203.0.113.7').expect(200);
-      const moved = await agent.get('/auth/me').set('X-Forwarded-For', '198.51.100.9').expect(401);
-      expect(moved.body.code).toBe('IP_MISMATCH');
-      const back = await agent.get('/auth/me').set('X-Forwarded-For', '203.0.113.7').expect(401);
-      expect(back.body.code).toBe('AUTH_REQUIRED');
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('binds the session to the user agent when asked', async () => {
-    const app = await createTestApp({ ...storeEnv(), SESSION_BIND_USER_AGENT: 'true' });
     try {
       const agent = app.agent();
       await agent
@@ -194,7 +216,36 @@ describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
       await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(200);
       const other = await agent.get('/auth/me').set('User-Agent', 'Other/2.0').expect(401);
       expect(other.body.code).toBe('USER_AGENT_MISMATCH');
-      await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(401);
+      await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(afterwards);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a refused mismatch runs as a new anonymous session: the presented one is not written', async () => {
+    const app = await createTestApp({ ...storeEnv(), SESSION_BIND_USER_AGENT: 'true' });
+    try {
+      const owner = app.agent();
+      const login = await owner
+        .post('/auth/login')
+        .set('User-Agent', 'Browser/1.0')
+        .send({ email: 'user@example.com', password: PASSWORDS['user@example.com'] })
+        .expect(200);
+      const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      const thief = await app
+        .agent()
+        .post('/cart/items')
+        .set('Cookie', cookie)
+        .set('User-Agent', 'Thief/1.0')
+        .set('x-csrf-token', login.body.csrfToken)
+        .send({ productId: 'mouse', quantity: 1 });
+      expect(thief.status).toBe(201);
+      expect(thief.body.count).toBe(1);
+      const thiefCookie = (thief.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      expect(thiefCookie).not.toBe(cookie);
+      const cart = await owner.get('/cart').set('User-Agent', 'Browser/1.0').expect(200);
+      expect(cart.body.count).toBe(0);
+      await owner.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(200);
     } finally {
       await app.close();
     }

@@ -101,7 +101,7 @@ describe('cookie options from the environment', () => {
   it('in production, behind a trusted proxy: Secure and the __Host- name', async () => {
     const app = await createTestApp({
       NODE_ENV: 'production',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       SESSION_ALLOW_MEMORY_STORE: 'true',
     });
     try {

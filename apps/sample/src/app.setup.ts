@@ -1,14 +1,18 @@
+import type { Server } from 'node:http';
+import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   AllowedOrigins,
   SESSION_OPTIONS,
+  SessionConfigurationError,
   enableSessionCors,
   type ResolvedSessionOptions,
 } from 'nest-session-kit';
 import { jsonBodies } from './common/request-body.middleware';
 import { securityHeaders } from './common/security-headers.middleware';
 import { API_DOCS_PATH } from './common/api-docs';
+import { answerClientErrorsInJson } from './common/client-error.handler';
 
 /**
  * Everything main.ts does to the app besides listening, shared with the e2e tests so they run
@@ -16,13 +20,23 @@ import { API_DOCS_PATH } from './common/api-docs';
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
+  answerClientErrorsInJson(app.getHttpServer() as Server);
   // ALLOWED_ORIGINS, through the session options: the CSRF check's origins get CORS too.
   enableSessionCors(app);
   app.use(securityHeaders(AllowedOrigins.of(app.get<ResolvedSessionOptions>(SESSION_OPTIONS))));
   app.use(jsonBodies());
   app.enableShutdownHooks();
-  setUpApiDocs(app);
+  if (docsEnabled(app.get(ConfigService))) setUpApiDocs(app);
   return app;
+}
+
+/** DOCS_ENABLED, or on everywhere but in production. */
+function docsEnabled(config: ConfigService): boolean {
+  const value = config.get<string>('DOCS_ENABLED')?.trim().toLowerCase();
+  if (value === undefined || value === '') return config.get<string>('NODE_ENV') !== 'production';
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new SessionConfigurationError('DOCS_ENABLED', `must be true or false, got "${value}"`);
 }
 
 /** The OpenAPI UI at /docs and the document at /docs-json (API_DOCS_PATH). */

@@ -109,6 +109,15 @@ describe('sessionOptionsFromEnv', () => {
     expect(() => sessionOptionsFromEnv({ SESSION_HASH_IDS: 'maybe' })).toThrow(/SESSION_HASH_IDS/);
   });
 
+  it('reads SESSION_BINDING_MISMATCH as refuse or end, and refuses anything else, naming it', () => {
+    expect(sessionOptionsFromEnv({}).bindingMismatch).toBeUndefined();
+    expect(sessionOptionsFromEnv({ SESSION_BINDING_MISMATCH: 'End' }).bindingMismatch).toBe('end');
+    expect(sessionOptionsFromEnv({ SESSION_BINDING_MISMATCH: 'refuse' }).bindingMismatch).toBe(
+      'refuse',
+    );
+    expectRefused({ SESSION_BINDING_MISMATCH: 'logout' }, 'SESSION_BINDING_MISMATCH', 'logout');
+  });
+
   it('reads ALLOWED_ORIGINS as a comma-separated list', () => {
     expect(
       sessionOptionsFromEnv({ ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).csrf,

@@ -8,8 +8,9 @@ type Env = (name: string) => string | undefined;
  * Module options from the environment (see the README's table): SESSION_SECRET (comma-separated
  * to rotate), SESSION_NAME, SESSION_PREFIX, REDIS_URL, COOKIE_DOMAIN, COOKIE_SAMESITE, TRUST_PROXY,
  * ALLOWED_ORIGINS, SESSION_IDLE_TIMEOUT_MS, SESSION_ABSOLUTE_TIMEOUT_MS, SESSION_FRESH_MS,
- * SESSION_MAX_PER_USER, SESSION_BIND_IP, SESSION_BIND_USER_AGENT, SESSION_ALLOW_MEMORY_STORE,
- * SESSION_HASH_IDS (false: the store keys on raw ids), SESSION_ID_HASH_KEY (comma-separated).
+ * SESSION_MAX_PER_USER, SESSION_BIND_IP, SESSION_BIND_USER_AGENT, SESSION_BINDING_MISMATCH,
+ * SESSION_ALLOW_MEMORY_STORE, SESSION_HASH_IDS (false: the store keys on raw ids),
+ * SESSION_ID_HASH_KEY (comma-separated).
  * Throws a SessionConfigurationError naming the variable when one is malformed.
  */
 export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionModuleOptions {
@@ -36,6 +37,7 @@ export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionM
     maxSessionsPerUser: int(env, 'SESSION_MAX_PER_USER'),
     bindIp: bool(env, 'SESSION_BIND_IP'),
     bindUserAgent: bool(env, 'SESSION_BIND_USER_AGENT'),
+    bindingMismatch: bindingMismatch(env),
     csrf: { allowedOrigins: list(env, 'ALLOWED_ORIGINS') },
     idsAtRest: { hash: bool(env, 'SESSION_HASH_IDS'), key: list(env, 'SESSION_ID_HASH_KEY') },
   };
@@ -89,6 +91,15 @@ function sameSite(env: Env): 'lax' | 'strict' | 'none' | undefined {
   throw new SessionConfigurationError(
     'COOKIE_SAMESITE',
     `must be lax, strict or none, got "${value}"`,
+  );
+}
+
+function bindingMismatch(env: Env): 'refuse' | 'end' | undefined {
+  const value = text(env, 'SESSION_BINDING_MISMATCH')?.toLowerCase();
+  if (value === undefined || value === 'refuse' || value === 'end') return value;
+  throw new SessionConfigurationError(
+    'SESSION_BINDING_MISMATCH',
+    `must be refuse or end, got "${value}"`,
   );
 }
 

@@ -211,5 +211,52 @@ describe('validateSessionOptions', () => {
       expectRefused(loose({ isPage: 'yes' }), 'pageHistory.isPage');
       expectRefused(loose(true), 'pageHistory');
     });
+
+    it('trustProxy: true in production, pointing to the hop count', () => {
+      expectRefused(production({ trustProxy: true }), 'trustProxy', /number of proxies in front/);
+    });
+
+    it('trustProxy values that are no hop count, address or subnet', () => {
+      for (const trustProxy of [-1, 1.5, '', 'yes', '10.0.0.0/33', '::1/129', ['10.0.0.1', 'x']]) {
+        expectRefused({ trustProxy }, 'trustProxy');
+      }
+    });
+
+    it('an unknown bindingMismatch, or a noStore that is no boolean', () => {
+      const loose = (options: Record<string, unknown>) => options as Partial<SessionModuleOptions>;
+      expectRefused(loose({ bindingMismatch: 'logout' }), 'bindingMismatch');
+      expectRefused(loose({ noStore: 'yes' }), 'noStore');
+    });
+  });
+
+  describe('trustProxy, bindingMismatch and noStore', () => {
+    it('accept false, hop counts, addresses, subnets and named ranges', () => {
+      const accepted = [
+        false,
+        0,
+        1,
+        3,
+        '10.0.0.1',
+        '10.0.0.0/8, 192.0.2.7',
+        '10.0.0.0/255.0.0.0',
+        'loopback, linklocal, uniquelocal',
+        '2001:db8::/32',
+        ['10.0.0.1', '::1'],
+      ];
+      for (const trustProxy of accepted) {
+        expect(resolve(production({ trustProxy })).trustProxy).toEqual(trustProxy);
+      }
+      expect(resolve({ production: false, trustProxy: true }).trustProxy).toBe(true);
+    });
+
+    it('default to refusing a binding mismatch (the session lives on) and to no-store', () => {
+      const options = resolve({});
+      expect(options.bindingMismatch).toBe('refuse');
+      expect(options.noStore).toBe(true);
+      expect(resolve({ bindingMismatch: 'end', noStore: false })).toMatchObject({
+        bindingMismatch: 'end',
+        noStore: false,
+      });
+    });
   });
 });

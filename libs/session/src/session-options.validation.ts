@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isExpressStore } from './backends/is-express-store';
 import { SessionConfigurationError, type SessionOptionProblem } from './errors';
 import type { ResolvedSessionOptions } from './session.options';
@@ -63,9 +64,11 @@ function validateScalars(problems: OptionProblems, options: ResolvedSessionOptio
     'allowMemoryStore',
     'bindIp',
     'bindUserAgent',
+    'noStore',
   ] as const) {
     problems.boolean(key, options[key]);
   }
+  problems.oneOf('bindingMismatch', options.bindingMismatch, ['refuse', 'end']);
   problems.oneOf('unset', options.unset, ['destroy', 'keep']);
   if (!Array.isArray(options.roleHierarchy) || !options.roleHierarchy.every(isString)) {
     problems.add('roleHierarchy', 'must be an array of role names');
@@ -80,10 +83,7 @@ function validateScalars(problems: OptionProblems, options: ResolvedSessionOptio
   ] as const) {
     if (options[key] !== false) problems.positiveInteger(key, options[key], 'or false');
   }
-  const trustProxy = options.trustProxy as unknown;
-  if (!['boolean', 'number', 'string'].includes(typeof trustProxy)) {
-    problems.add('trustProxy', 'must be a boolean, a hop count or a list of addresses');
-  }
+  validateTrustProxy(problems, options);
   if (options.proxy !== undefined) problems.boolean('proxy', options.proxy);
   if (options.genid !== undefined && typeof options.genid !== 'function') {
     problems.add('genid', 'must be a function');
@@ -235,6 +235,46 @@ function validateIdsAtRest(
   ) {
     problems.add('idsAtRest.key', 'must be a non-empty string, or an array of them to rotate');
   }
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function validateTrustProxy(problems: OptionProblems, options: ResolvedSessionOptions): void {
+  const trustProxy = options.trustProxy as unknown;
+  if (trustProxy === false) return;
+  if (trustProxy === true) {
+    if (options.production !== true) return;
+    return problems.add(
+      'trustProxy',
+      'true believes every X-Forwarded-For hop, so any client picks its own IP: give the number ' +
+        'of proxies in front instead (1 for one load balancer), or their addresses',
+    );
+  }
+  if (typeof trustProxy === 'number') {
+    if (Number.isInteger(trustProxy) && trustProxy >= 0) return;
+    return problems.add('trustProxy', `a hop count must be a whole number, got ${trustProxy}`);
+  }
+  const entries = typeof trustProxy === 'string' ? trustProxy.split(',') : trustProxy;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    return problems.add('trustProxy', 'must be false, a hop count, or proxy addresses and subnets');
+  }
+  const bad = entries.find((entry) => typeof entry !== 'string' || !isProxyAddress(entry.trim()));
+  if (bad === undefined) return;
+  problems.add(
+    'trustProxy',
+    `"${String(bad).slice(0, 40)}" is not an IP address, a subnet (10.0.0.0/8), loopback, ` +
+      'linklocal or uniquelocal',
+  );
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (version === 4 && isIP(bits) === 4) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 /** Rules between options, checked once each option is valid on its own. */

@@ -6,6 +6,7 @@ import type { ResolvedSessionOptions } from './session.options';
 import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
 import { HeaderSessionReader } from './security/header-session';
+import { finishSessionHeaders } from './security/session-response-headers';
 import { SessionSecurity } from './security/session-security.service';
 import { SESSION_BACKEND, type SessionBackend } from './backends/backend';
 import { SessionBackendCalls } from './backends/backend-calls';
@@ -33,6 +34,7 @@ export class SessionMiddleware implements NestMiddleware {
   private readonly hasUnsavedChanges?: (session: object) => boolean;
   private readonly plainHttp: PlainHttpWarning;
   private readonly headerSessions?: HeaderSessionReader;
+  private readonly headerOptions: { cookieName: string; noStore: boolean };
   private storeReady = true;
 
   constructor(
@@ -58,6 +60,7 @@ export class SessionMiddleware implements NestMiddleware {
     this.hasUnsavedChanges = access.hasUnsavedChanges?.bind(access);
     this.plainHttp = new PlainHttpWarning(options);
     if (options.headerSessions.enabled) this.headerSessions = new HeaderSessionReader(options);
+    this.headerOptions = { cookieName: options.name, noStore: options.noStore };
     if (options.pageHistory) this.pageHistory = new PageHistoryRecorder(options.pageHistory);
     markGeneratedSessions(store);
     store.on('disconnect', () => (this.storeReady = false));
@@ -73,6 +76,7 @@ export class SessionMiddleware implements NestMiddleware {
       attachContextResolver(req, this.contextResolver);
     }
     this.plainHttp.check(req);
+    finishSessionHeaders(req, res, this.headerOptions);
     return new Promise<void>((resolve, reject) => {
       this.handler(req, res, (err?: unknown) => {
         if (settled) {
@@ -86,7 +90,6 @@ export class SessionMiddleware implements NestMiddleware {
           return reject(SessionErrors.storeUnavailable());
         }
         if (!req.session && !this.storeReady) return reject(SessionErrors.storeUnavailable());
-        if (req.session?.user) res.setHeader('Cache-Control', 'no-store');
         if (this.hasUnsavedChanges && !READ_METHODS.has(req.method)) {
           commitBeforeEnd(req, res, this.hasUnsavedChanges);
         }

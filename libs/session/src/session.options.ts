@@ -124,8 +124,16 @@ export interface SessionModuleOptions {
   saveUninitialized?: boolean;
   /** @default false */
   rolling?: boolean;
-  /** Trust the reverse proxy for secure cookies and client IPs (sets Express' `trust proxy`). @default false */
-  trustProxy?: boolean | number | string;
+  /**
+   * Which reverse proxies to believe for the client's IP, protocol and country (sets Express'
+   * `trust proxy`): `false` for clients that connect directly; a hop count (`1` = one load
+   * balancer in front, so the client IP is the X-Forwarded-For entry that proxy appended, never
+   * one the client wrote); or the proxies' addresses and subnets, as an array or a comma-separated
+   * string (`10.0.0.0/8, 192.0.2.7`; `loopback`, `linklocal` and `uniquelocal` name those
+   * ranges). `true` believes every hop, so any client picks its own IP: refused in production.
+   * The `countryHeader` is read only from a trusted proxy. @default false
+   */
+  trustProxy?: boolean | number | string | string[];
   /** express-session's own `proxy` switch for secure cookies; unset follows `trust proxy`. */
   proxy?: boolean;
   /** @default 'keep' */
@@ -153,6 +161,14 @@ export interface SessionModuleOptions {
   bindIp?: boolean;
   /** Refuse a session used from another user agent. @default false */
   bindUserAgent?: boolean;
+  /**
+   * What a binding mismatch (`bindIp`, `bindUserAgent`) does. `'refuse'`: that request gets 401
+   * IP_MISMATCH / USER_AGENT_MISMATCH and runs as a new anonymous session, while the session
+   * stays alive for its owner, so whoever holds a stolen cookie cannot log the user out with it.
+   * `'end'`: the session is also destroyed, as on a timeout (the stricter choice, at the cost
+   * that a stolen cookie can end the owner's session). @default 'refuse'
+   */
+  bindingMismatch?: 'refuse' | 'end';
   /** Change the session id this often (ms), keeping the data; false turns it off. @default false */
   rotateEvery?: number | false;
   /** Activity stamps change at most this often (ms). @default 60000 */
@@ -164,7 +180,16 @@ export interface SessionModuleOptions {
    * one); `false` turns it off. @default { enabled: true }
    */
   csrf?: CsrfOptions | false;
-  /** Request header carrying the client's country, for analytics. @default 'cf-ipcountry' */
+  /**
+   * `Cache-Control: no-store` on every response to a request that has a session (anonymous or
+   * signed in, loaded, created or cleared by it), so no browser or shared cache keeps session
+   * data. @default true
+   */
+  noStore?: boolean;
+  /**
+   * Request header carrying the client's country, for analytics; read only on requests that come
+   * through a proxy `trustProxy` believes. @default 'cf-ipcountry'
+   */
   countryHeader?: string;
   /**
    * Record the pages each visitor sees in the session's navigation history (`SessionHistory`),
@@ -227,7 +252,7 @@ export interface ResolvedSessionOptions extends Required<
   forRoutes: (string | SessionRouteInfo | Type<unknown>)[];
   exclude: (string | SessionRouteInfo)[];
   csrf: Required<CsrfOptions>;
-  trustProxy: boolean | number | string;
+  trustProxy: boolean | number | string | string[];
   pageHistory: PageHistoryOptions | false;
   headerSessions: Required<HeaderSessionOptions>;
   registry?: SessionRegistryBackend;
@@ -281,10 +306,12 @@ export function applySessionDefaults(options: SessionModuleOptions): ResolvedSes
     absoluteTimeout: options.absoluteTimeout ?? DEFAULT_ABSOLUTE_TIMEOUT_MS,
     bindIp: options.bindIp ?? false,
     bindUserAgent: options.bindUserAgent ?? false,
+    bindingMismatch: options.bindingMismatch ?? 'refuse',
     rotateEvery: options.rotateEvery ?? false,
     activityResolution: options.activityResolution ?? DEFAULT_ACTIVITY_RESOLUTION_MS,
     maxSessionsPerUser: options.maxSessionsPerUser ?? false,
     csrf: csrfDefaults(options.csrf),
+    noStore: options.noStore ?? true,
     countryHeader: lowerCase(options.countryHeader ?? 'cf-ipcountry'),
     pageHistory: options.pageHistory ?? false,
     headerSessions: {

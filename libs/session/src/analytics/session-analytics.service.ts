@@ -9,7 +9,8 @@ import { SESSION_ANALYTICS_BACKEND } from '../backends/backend';
 import { SessionBackendCalls } from '../backends/backend-calls';
 import type { SessionAnalyticsBackend } from '../backends/session-analytics.backend';
 import { lastDays, MAX_STATS_DAYS } from './analytics-days';
-import { clientCountryOf } from './client-country';
+import { clientCountryOf, UNKNOWN_COUNTRY } from './client-country';
+import { isFromTrustedProxy } from '../security/trusted-proxy';
 import type { SessionStats } from './session-stats.types';
 
 /**
@@ -46,7 +47,9 @@ export class SessionAnalytics implements OnModuleDestroy {
           analytics.recordStart({
             ...tracked(user, auth),
             at: auth.createdAt,
-            country: clientCountryOf(request, this.options.countryHeader),
+            country: isFromTrustedProxy(request)
+              ? clientCountryOf(request, this.options.countryHeader)
+              : UNKNOWN_COUNTRY,
           }),
         ),
       ),

@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { InjectSessionOptions } from '../session.constants';
+import type { Store } from 'express-session';
+import { InjectSessionOptions, InjectSessionStore } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import { SessionService } from '../session.service';
 import { SessionEvents } from '../session-events';
 import { sessionOf } from '../request-session';
 import { markSessionEnded } from './session-end';
 import { isHeaderSession } from './header-session';
+import { detachSession } from './detached-session';
 import { activityWindow, findViolation, isRotationDue } from './session-checks';
 
 /**
  * @internal Checks an authenticated session as soon as it is loaded: ends a session past its
- * idle or absolute timeout or used from another IP / user agent (the guards then answer with the
- * reason), stamps activity at most once per window, and rotates the id when due.
+ * idle or absolute timeout, refuses (or ends, per `bindingMismatch`) one used from another IP /
+ * user agent (the guards then answer with the reason), stamps activity at most once per window, and rotates the id when due.
  */
 @Injectable()
 export class SessionSecurity {
@@ -22,6 +24,7 @@ export class SessionSecurity {
     @InjectSessionOptions() private readonly options: ResolvedSessionOptions,
     private readonly sessions: SessionService,
     private readonly events: SessionEvents,
+    @InjectSessionStore() private readonly store: Store,
   ) {
     this.window = activityWindow(options);
   }
@@ -34,6 +37,11 @@ export class SessionSecurity {
     const now = Date.now();
     const facts = { now, ip: () => req.ip, userAgent: () => req.get('user-agent') ?? undefined };
     const violation = findViolation(auth, facts, this.options);
+    if (violation?.reason === 'binding' && this.options.bindingMismatch === 'refuse') {
+      detachSession(req, this.store);
+      markSessionEnded(req, violation.error);
+      return undefined;
+    }
     if (violation) {
       return this.sessions
         .terminate(req, violation.reason)
