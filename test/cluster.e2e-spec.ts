@@ -357,8 +357,9 @@ describe('session analytics on a Redis Cluster', () => {
   const prefix = newPrefix();
   let app: INestApplication;
 
+  // CF-IPCountry is read only from a trusted proxy: the test stands behind one.
   beforeAll(async () => {
-    app = await createApp(prefix);
+    app = await createApp(prefix, { trustProxy: 1 });
   });
   afterAll(() => app.close());
 
