@@ -10,6 +10,16 @@ import {
 } from './support/app-factory';
 import { sleep } from './support/timing';
 
+/**
+ * By default a binding mismatch refuses the request and leaves the session to its owner
+ * (SESSION_BINDING_MISMATCH=refuse); `end` also destroys it, as a timeout does. Each case: what
+ * the owner's next request from the bound IP / user agent answers.
+ */
+const BINDING_MISMATCH_CASES: [string, string, number][] = [
+  ['refuses the request and keeps the session', 'refuse', 200],
+  ['ends the session with SESSION_BINDING_MISMATCH=end', 'end', 401],
+];
+
 describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
   describe('with default settings', () => {
     let app: TestApp;
@@ -159,12 +169,7 @@ describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
     }
   });
 
-  // By default a mismatch refuses the request and leaves the session to its owner
-  // (SESSION_BINDING_MISMATCH=refuse); `end` also destroys it, as a timeout does.
-  it.each([
-    ['refuses the request and keeps the session', 'refuse', 200],
-    ['ends the session with SESSION_BINDING_MISMATCH=end', 'end', 401],
-  ])(
+  it.each(BINDING_MISMATCH_CASES)(
     'binds the session to the client IP when asked (honouring trust proxy): %s',
     async (_case, mismatch, afterwards) => {
       const app = await createTestApp({
@@ -197,30 +202,30 @@ describe.each(STORES)('session security on the %s', (_name, storeEnv) => {
     },
   );
 
-  it.each([
-    ['refuses the request and keeps the session', 'refuse', 200],
-    ['ends the session with SESSION_BINDING_MISMATCH=end', 'end', 401],
-  ])('binds the session to the user agent when asked: %s', async (_case, mismatch, afterwards) => {
-    const app = await createTestApp({
-      ...storeEnv(),
-      SESSION_BIND_USER_AGENT: 'true',
-      ...(mismatch === 'end' ? { SESSION_BINDING_MISMATCH: 'end' } : {}),
-    });
-    try {
-      const agent = app.agent();
-      await agent
-        .post('/auth/login')
-        .set('User-Agent', 'Browser/1.0')
-        .send({ email: 'user@example.com', password: PASSWORDS['user@example.com'] })
-        .expect(200);
-      await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(200);
-      const other = await agent.get('/auth/me').set('User-Agent', 'Other/2.0').expect(401);
-      expect(other.body.code).toBe('USER_AGENT_MISMATCH');
-      await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(afterwards);
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(BINDING_MISMATCH_CASES)(
+    'binds the session to the user agent when asked: %s',
+    async (_case, mismatch, afterwards) => {
+      const app = await createTestApp({
+        ...storeEnv(),
+        SESSION_BIND_USER_AGENT: 'true',
+        ...(mismatch === 'end' ? { SESSION_BINDING_MISMATCH: 'end' } : {}),
+      });
+      try {
+        const agent = app.agent();
+        await agent
+          .post('/auth/login')
+          .set('User-Agent', 'Browser/1.0')
+          .send({ email: 'user@example.com', password: PASSWORDS['user@example.com'] })
+          .expect(200);
+        await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(200);
+        const other = await agent.get('/auth/me').set('User-Agent', 'Other/2.0').expect(401);
+        expect(other.body.code).toBe('USER_AGENT_MISMATCH');
+        await agent.get('/auth/me').set('User-Agent', 'Browser/1.0').expect(afterwards);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('a refused mismatch runs as a new anonymous session: the presented one is not written', async () => {
     const app = await createTestApp({ ...storeEnv(), SESSION_BIND_USER_AGENT: 'true' });
