@@ -14,7 +14,8 @@ import { activityWindow, findViolation, isRotationDue } from './session-checks';
 /**
  * @internal Checks an authenticated session as soon as it is loaded: ends a session past its
  * idle or absolute timeout, refuses (or ends, per `bindingMismatch`) one used from another IP /
- * user agent (the guards then answer with the reason), stamps activity at most once per window, and rotates the id when due.
+ * user agent (the guards then answer with the reason), stamps activity at most once per window,
+ * and rotates the id when due.
  */
 @Injectable()
 export class SessionSecurity {
