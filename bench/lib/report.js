@@ -205,15 +205,23 @@ function markdown(r) {
 }
 
 /** Replaces the results block of BENCHMARKS.md (between the markers) and formats the file. */
-async function updateBenchmarksMd(file, r) {
+function updateBenchmarksMd(file, r) {
+  return writeMarkedBlock(file, START, END, '## Latest results', markdown(r));
+}
+
+/**
+ * Replaces what sits between the `start` and `end` markers of the Markdown file with `body` (or
+ * appends `heading` and the marked block when the markers are missing), then formats the file.
+ */
+async function writeMarkedBlock(file, start, end, heading, body) {
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const block = `${START}\n\n${markdown(r)}\n\n${END}`;
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start >= 0 && end > start) {
-    text = text.slice(0, start) + block + text.slice(end + END.length);
+  const block = `${start}\n\n${body}\n\n${end}`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) {
+    text = text.slice(0, from) + block + text.slice(to + end.length);
   } else {
-    text = `${text.trimEnd() || '# Benchmarks'}\n\n## Latest results\n\n${block}\n`;
+    text = `${text.trimEnd() || '# Benchmarks'}\n\n${heading}\n\n${block}\n`;
   }
   try {
     const prettier = require('prettier');
@@ -225,4 +233,4 @@ async function updateBenchmarksMd(file, r) {
   fs.writeFileSync(file, text);
 }
 
-module.exports = { printReport, updateBenchmarksMd };
+module.exports = { printReport, updateBenchmarksMd, writeMarkedBlock };

@@ -1,0 +1,89 @@
+'use strict';
+
+const { writeMarkedBlock } = require('./report');
+
+const START = '<!-- soak:results:start -->';
+const END = '<!-- soak:results:end -->';
+
+const fmt = (value, digits = 0) =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
+const mib = (bytes) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
+const kib = (bytes) => `${fmt(bytes / 1024, 0)} KiB`;
+
+function rows(r) {
+  const instanceRows = r.rss.map((s, i) => [
+    `RSS of instance ${'AB'[i]}`,
+    `${mib(s.first)} → ${mib(s.last)}; slope ${fmt(s.slopePerMin / 2 ** 20, 2)} MiB/min ` +
+      `(heap ${fmt(s.heapSlopePerMin / 2 ** 20, 2)} MiB/min) after the first fifth`,
+  ]);
+  const errorList = Object.entries(r.errorCounts)
+    .map(([kind, n]) => `${kind} ×${n}`)
+    .join(', ');
+  return [
+    [
+      'load',
+      `${fmt(r.loadSeconds)} s, ${r.config.connections} clients over ${fmt(r.config.sessions)} sessions, two instances, one Redis`,
+    ],
+    [
+      'requests',
+      `${fmt(r.requests)} (${fmt(r.rps)} req/s; p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms)`,
+    ],
+    [
+      'operations',
+      `${fmt(r.ops.read)} reads, ${fmt(r.ops.write)} writes, ${fmt(r.ops.login)} logins, ` +
+        `${fmt(r.ops.logout)} logouts (each checked dead on the other instance), ${fmt(r.ops.create)} new sessions`,
+    ],
+    ['errors (target 0)', `${fmt(r.errors)}${errorList ? `: ${errorList}` : ''}`],
+    ['sessions lost (target 0)', fmt(r.sessionsLost)],
+    ['writes lost or read stale (target 0)', fmt(r.writesLost)],
+    [
+      'longest gap between two requests of one session',
+      `${fmt(r.maxGapMs / 1000, 1)} s (idle timeout ${fmt(r.config.idleTimeoutMs / 1000)} s)`,
+    ],
+    ...instanceRows,
+    [
+      'Redis memory',
+      `baseline ${mib(r.redis.baseline)} (${fmt(r.redis.baselineKeys)} keys), peak ${mib(r.redis.peak)}, ` +
+        `${fmt(r.redis.expirySeconds)} s after the load ${mib(r.redis.after)} (${fmt(r.redis.afterKeys)} keys; ` +
+        `${kib(r.redis.after - r.redis.baseline)} over the baseline)`,
+    ],
+    [
+      'back to baseline',
+      `${r.redis.backToBaseline ? 'yes' : 'NO'}: ${fmt(r.redis.sessionKeysLeft)} session and ` +
+        `${fmt(r.redis.registryKeysLeft)} per-user index keys left; ${kib(r.redis.residual)} over the ` +
+        `baseline besides the keys that stay by design (${kib(r.redis.keysLeftBytes)}) and Lua ` +
+        `scripts loaded (${kib(r.redis.scriptsDelta)})`,
+    ],
+    [
+      'keys that stay by design',
+      Object.entries(r.redis.keysLeft)
+        .map(([name, group]) => `\`${name}\` ×${group.count} (${kib(group.bytes)})`)
+        .join(', ') || 'none',
+    ],
+  ];
+}
+
+function printSoakReport(r) {
+  console.log('\n[soak] results');
+  for (const [name, value] of rows(r)) console.log(`  ${name.padEnd(48)} ${value}`);
+  if (r.errorExamples.length) {
+    console.log('  first errors:');
+    for (const line of r.errorExamples) console.log(`    ${line}`);
+  }
+}
+
+function markdown(r) {
+  const machine = `${r.date.slice(0, 10)}, ${r.machine.cpus} CPUs, Node ${r.machine.node}, Redis ${r.machine.redis}`;
+  const table = rows(r)
+    .map(([name, value]) => `| ${name} | ${value} |`)
+    .join('\n');
+  return `Last \`npm run soak\` (${machine}):\n\n| | |\n|---|---|\n${table}`;
+}
+
+function writeSoakMarkdown(file, r) {
+  return writeMarkedBlock(file, START, END, '## Soak results', markdown(r));
+}
+
+module.exports = { printSoakReport, writeSoakMarkdown };
