@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { REDIS_URL, TEST_SECRET } from './support/app-factory';
 import { HttpSession } from './support/http-session';
+import { PrivateRedisCluster } from './support/redis-cluster';
 import { startSamples, stopSamples, type SampleInstance } from './support/sample-instances';
 
 const MAX_PER_USER = 3;
@@ -16,7 +17,21 @@ const standalone: StoreUnderTest = {
   stop: async () => undefined,
 };
 
-const STORES: [string, () => StoreUnderTest][] = [['standalone Redis', () => standalone]];
+function clusterStore(): StoreUnderTest {
+  const cluster = new PrivateRedisCluster();
+  return {
+    start: async () => {
+      await cluster.start();
+      return { REDIS_CLUSTER_NODES: cluster.seedList };
+    },
+    stop: () => cluster.stop(),
+  };
+}
+
+const STORES: [string, () => StoreUnderTest][] = [
+  ['standalone Redis', () => standalone],
+  ['a three-master Redis Cluster', clusterStore],
+];
 
 describe.each(STORES)('three sample processes on %s', (_name, makeStore) => {
   const store = makeStore();
@@ -34,7 +49,7 @@ describe.each(STORES)('three sample processes on %s', (_name, makeStore) => {
       LOGIN_MAX_ATTEMPTS: '1000',
     });
     [first, second, third] = instances.map((instance) => instance.url);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     try {

@@ -62,6 +62,31 @@ describe('startup with a bad configuration (module creation)', () => {
     expect(elapsed).toBeLessThan(6000);
   });
 
+  it.each([
+    [
+      'REDIS_CLUSTER_NODES',
+      'store.cluster',
+      (port: number) => ({ REDIS_CLUSTER_NODES: `127.0.0.1:${port}` }),
+    ],
+    [
+      'REDIS_SENTINELS',
+      'store.sentinel',
+      (port: number) => ({ REDIS_SENTINELS: `127.0.0.1:${port}` }),
+    ],
+  ])(
+    'fails within the connect timeout when %s is unreachable, naming %s',
+    async (_variable, option, env) => {
+      const port = await freePort();
+      const started = Date.now();
+      const err = await startupError({ SESSION_SECRET: TEST_SECRET, ...env(port) });
+      const message = messageOf(err);
+      expect(message).toContain(`"${option}"`);
+      expect(message).toContain(`127.0.0.1:${port}`);
+      expect(message).toMatch(/unreachable/i);
+      expect(Date.now() - started).toBeLessThan(6000);
+    },
+  );
+
   it('refuses a short SESSION_SECRET in production, naming the secret', async () => {
     const err = await startupError(productionEnv({ SESSION_SECRET: 'too-short-a-secret' }));
     const message = messageOf(err);
@@ -106,6 +131,26 @@ describe('the built sample app (node dist/apps/sample/apps/sample/src/main.js)',
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/SESSION_SECRET|secret/);
+  });
+
+  it('exits non-zero with one line naming them when two stores are configured', async () => {
+    sample = runSample({
+      REDIS_URL,
+      REDIS_CLUSTER_NODES: '127.0.0.1:7000',
+      PORT: String(await freePort()),
+    });
+
+    const code = await sample.exited(20_000);
+
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    const lines = sample
+      .stderr()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('REDIS_URL, REDIS_CLUSTER_NODES');
+    expect(lines[0]).toMatch(/at most one/);
   });
 
   it('answers GET /health with 200 when started normally with PORT set', async () => {

@@ -24,7 +24,8 @@ function rows(r) {
   return [
     [
       'load',
-      `${fmt(r.loadSeconds)} s, ${r.config.connections} clients over ${fmt(r.config.sessions)} sessions, two instances, one Redis`,
+      `${fmt(r.loadSeconds)} s, ${r.config.connections} clients over ${fmt(r.config.sessions)} sessions ` +
+        `(created in ${fmt(r.seedSeconds)} s first), two instances, one Redis, the sample's default timeouts`,
     ],
     [
       'requests',
@@ -39,15 +40,17 @@ function rows(r) {
     ['sessions lost (target 0)', fmt(r.sessionsLost)],
     ['writes lost or read stale (target 0)', fmt(r.writesLost)],
     [
-      'longest gap between two requests of one session',
-      `${fmt(r.maxGapMs / 1000, 1)} s (idle timeout ${fmt(r.config.idleTimeoutMs / 1000)} s)`,
+      'longest gap between two requests of one session under the load',
+      `${fmt(r.maxGapMs / 1000, 1)} s`,
     ],
     ...instanceRows,
     [
-      'Redis memory',
-      `baseline ${mib(r.redis.baseline)} (${fmt(r.redis.baselineKeys)} keys), peak ${mib(r.redis.peak)}, ` +
-        `${fmt(r.redis.expirySeconds)} s after the load ${mib(r.redis.after)} (${fmt(r.redis.afterKeys)} keys; ` +
-        `${kib(r.redis.after - r.redis.baseline)} over the baseline)`,
+      'Redis memory (second phase)',
+      `${fmt(r.redis.sessions)} sessions created again with idle/absolute timeouts of ` +
+        `${fmt(r.config.expiryIdleTimeoutMs / 1000)} s/${fmt(r.config.expiryAbsoluteTimeoutMs / 1000)} s ` +
+        `(${fmt(r.redis.errors)} errors): baseline ${mib(r.redis.baseline)} (${fmt(r.redis.baselineKeys)} keys), ` +
+        `then ${mib(r.redis.peak)} (${fmt(r.redis.peakKeys)} keys), ${fmt(r.redis.expirySeconds)} s later ` +
+        `${mib(r.redis.after)} (${fmt(r.redis.afterKeys)} keys; ${kib(r.redis.after - r.redis.baseline)} over the baseline)`,
     ],
     [
       'back to baseline',
@@ -75,7 +78,9 @@ function printSoakReport(r) {
 }
 
 function markdown(r) {
-  const machine = `${r.date.slice(0, 10)}, ${r.machine.cpus} CPUs, Node ${r.machine.node}, Redis ${r.machine.redis}`;
+  const machine =
+    `${r.date.slice(0, 10)}, ${r.machine.cpus} CPUs (load average ${fmt(r.machine.load, 1)} at the end, ` +
+    `other jobs included), Node ${r.machine.node}, Redis ${r.machine.redis}`;
   const table = rows(r)
     .map(([name, value]) => `| ${name} | ${value} |`)
     .join('\n');

@@ -2,6 +2,9 @@ import { freePort } from './redis-server';
 import { waitFor } from './redis-inspect';
 import { ensureSampleBuilt, runSample, type SampleProcess } from './sample-process';
 
+/** A busy machine (CI runs suites in parallel) can take half a minute to start one. */
+const START_TIMEOUT_MS = 90_000;
+
 /** A built sample running as its own process on its own port. */
 export interface SampleInstance {
   url: string;
@@ -48,5 +51,5 @@ async function untilHealthy({ url, process }: SampleInstance): Promise<void> {
     } catch {
       return false;
     }
-  }, 30_000);
+  }, START_TIMEOUT_MS);
 }

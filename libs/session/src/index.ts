@@ -25,6 +25,8 @@ export type {
   SessionCookieOptions,
   SessionStoreOption,
   MemoryStoreOptions,
+  RedisClusterStoreOptions,
+  RedisSentinelStoreOptions,
   RedisStoreOptions,
   CsrfOptions,
   HeaderSessionOptions,

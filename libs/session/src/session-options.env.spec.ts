@@ -76,6 +76,41 @@ describe('sessionOptionsFromEnv', () => {
     ).toMatchObject({ prefix: 'app:' });
   });
 
+  it('reads REDIS_CLUSTER_NODES as comma-separated seeds', () => {
+    expect(
+      sessionOptionsFromEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000' }).store,
+    ).toEqual({
+      type: 'redis',
+      cluster: { rootNodes: ['10.0.0.1:7000', '10.0.0.2:7000'] },
+      prefix: 'sess:',
+    });
+  });
+
+  it('reads REDIS_SENTINELS with REDIS_SENTINEL_NAME, mymaster by default', () => {
+    expect(sessionOptionsFromEnv({ REDIS_SENTINELS: 's1:26379,s2:26379' }).store).toEqual({
+      type: 'redis',
+      sentinel: { sentinels: ['s1:26379', 's2:26379'], name: 'mymaster' },
+      prefix: 'sess:',
+    });
+    expect(
+      sessionOptionsFromEnv({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'sessions' }).store,
+    ).toMatchObject({ sentinel: { name: 'sessions' } });
+  });
+
+  it('refuses more than one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS and DATABASE_URL, naming them', () => {
+    const both = () =>
+      sessionOptionsFromEnv({
+        REDIS_URL: 'redis://h:6379',
+        REDIS_SENTINELS: 's1:26379',
+        DATABASE_URL: 'postgres://localhost/test',
+      });
+    expect(both).toThrow(SessionConfigurationError);
+    expect(both).toThrow(/REDIS_URL, REDIS_SENTINELS, DATABASE_URL/);
+    expect(() =>
+      sessionOptionsFromEnv({ REDIS_URL: 'redis://h:6379', REDIS_CLUSTER_NODES: 'h:7000' }),
+    ).toThrow(/"REDIS_URL, REDIS_CLUSTER_NODES".*at most one/);
+  });
+
   it('reads COOKIE_DOMAIN and COOKIE_SAMESITE (any case)', () => {
     const options = sessionOptionsFromEnv({
       COOKIE_DOMAIN: 'example.com',

@@ -1,12 +1,14 @@
 import { SessionConfigurationError } from './errors';
-import type { SessionModuleOptions } from './session.options';
+import type { SessionModuleOptions, SessionStoreOption } from './session.options';
 
 type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
 type Env = (name: string) => string | undefined;
 
 /**
  * Module options from the environment (see the README's table): SESSION_SECRET (comma-separated
- * to rotate), SESSION_NAME, SESSION_PREFIX, REDIS_URL, COOKIE_DOMAIN, COOKIE_SAMESITE, TRUST_PROXY,
+ * to rotate), SESSION_NAME, SESSION_PREFIX, REDIS_URL or REDIS_CLUSTER_NODES (comma-separated
+ * host:port seeds) or REDIS_SENTINELS (comma-separated host:port) with REDIS_SENTINEL_NAME
+ * (default mymaster), COOKIE_DOMAIN, COOKIE_SAMESITE, TRUST_PROXY,
  * ALLOWED_ORIGINS, SESSION_IDLE_TIMEOUT_MS, SESSION_ABSOLUTE_TIMEOUT_MS, SESSION_FRESH_MS,
  * SESSION_MAX_PER_USER, SESSION_BIND_IP, SESSION_BIND_USER_AGENT, SESSION_BINDING_MISMATCH,
  * SESSION_ALLOW_MEMORY_STORE, SESSION_HASH_IDS (false: the store keys on raw ids),
@@ -16,14 +18,11 @@ type Env = (name: string) => string | undefined;
 export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionModuleOptions {
   const env: Env = typeof source === 'function' ? source : (name) => source[name];
   const production = env('NODE_ENV') === 'production';
-  const redisUrl = text(env, 'REDIS_URL');
   return {
     production,
     secret: secrets(env, production),
     name: text(env, 'SESSION_NAME'),
-    store: redisUrl
-      ? { type: 'redis', url: redisUrl, prefix: text(env, 'SESSION_PREFIX') }
-      : { type: 'memory' },
+    store: storeFromEnv(env),
     allowMemoryStore: bool(env, 'SESSION_ALLOW_MEMORY_STORE'),
     cookie: {
       domain: text(env, 'COOKIE_DOMAIN'),
@@ -41,6 +40,30 @@ export function sessionOptionsFromEnv(source: EnvSource = process.env): SessionM
     csrf: { allowedOrigins: list(env, 'ALLOWED_ORIGINS') },
     idsAtRest: { hash: bool(env, 'SESSION_HASH_IDS'), key: list(env, 'SESSION_ID_HASH_KEY') },
   };
+}
+
+/** The variables that each name a store; at most one may be set. */
+const STORE_VARIABLES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'DATABASE_URL'];
+
+function storeFromEnv(env: Env): SessionStoreOption {
+  const given = STORE_VARIABLES.filter((name) => text(env, name) !== undefined);
+  if (given.length > 1) {
+    throw new SessionConfigurationError(
+      given.join(', '),
+      `set at most one of ${STORE_VARIABLES.join(', ')}`,
+    );
+  }
+  const prefix = text(env, 'SESSION_PREFIX') ?? 'sess:';
+  const url = text(env, 'REDIS_URL');
+  if (url) return { type: 'redis', url, prefix };
+  const rootNodes = list(env, 'REDIS_CLUSTER_NODES');
+  if (rootNodes) return { type: 'redis', cluster: { rootNodes }, prefix };
+  const sentinels = list(env, 'REDIS_SENTINELS');
+  if (sentinels) {
+    const name = text(env, 'REDIS_SENTINEL_NAME') ?? 'mymaster';
+    return { type: 'redis', sentinel: { sentinels, name }, prefix };
+  }
+  return { type: 'memory' };
 }
 
 /** Unset in development leaves the module to generate one (with a warning). */

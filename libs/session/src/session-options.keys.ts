@@ -79,6 +79,8 @@ const MEMORY_STORE_KEYS = {
 const REDIS_STORE_KEYS = {
   type: true,
   url: true,
+  cluster: true,
+  sentinel: true,
   client: true,
   prefix: true,
   ttl: true,

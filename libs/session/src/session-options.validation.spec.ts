@@ -193,6 +193,66 @@ describe('validateSessionOptions', () => {
       expectRefused({ store: { type: 'redis', url: 'http://127.0.0.1:6379' } }, 'store.url');
     });
 
+    it('a Redis store given two ways to connect', () => {
+      const cluster = { rootNodes: ['127.0.0.1:7000'] };
+      expectRefused(
+        { store: { type: 'redis', url: 'redis://127.0.0.1:6379', cluster } },
+        'store.cluster',
+        /url and cluster/,
+      );
+      const sentinel = { sentinels: ['127.0.0.1:26379'], name: 'mymaster' };
+      expectRefused({ store: { type: 'redis', cluster, sentinel } }, 'store.sentinel');
+    });
+
+    it('a Redis Cluster without seed nodes, or with one that is not host:port', () => {
+      const cluster = (value: unknown) => ({
+        store: { type: 'redis', cluster: value } as SessionModuleOptions['store'],
+      });
+      expectRefused(cluster({ rootNodes: [] }), 'store.cluster.rootNodes');
+      expectRefused(cluster({}), 'store.cluster.rootNodes');
+      expectRefused(cluster({ rootNodes: ['127.0.0.1'] }), 'store.cluster.rootNodes', /host:port/);
+      expectRefused(cluster({ rootNodes: ['h:99999'] }), 'store.cluster.rootNodes');
+      expectRefused(cluster('127.0.0.1:7000'), 'store.cluster', /object/);
+      expectRefused(
+        cluster({ rootNodes: ['127.0.0.1:7000'], seeds: [] }),
+        'store.cluster.seeds',
+        /not an option/,
+      );
+    });
+
+    it('Redis Sentinel without sentinels or without the master name', () => {
+      const sentinel = (value: unknown) => ({
+        store: { type: 'redis', sentinel: value } as SessionModuleOptions['store'],
+      });
+      expectRefused(sentinel({ sentinels: [], name: 'mymaster' }), 'store.sentinel.sentinels');
+      expectRefused(
+        sentinel({ sentinels: ['sentinel-1'], name: 'mymaster' }),
+        'store.sentinel.sentinels',
+        /host:port/,
+      );
+      expectRefused(sentinel({ sentinels: ['127.0.0.1:26379'] }), 'store.sentinel.name');
+      expectRefused(sentinel({ sentinels: ['127.0.0.1:26379'], name: ' ' }), 'store.sentinel.name');
+    });
+
+    it('accepts a Redis Cluster by seeds and Redis Sentinel by sentinels and name', () => {
+      expect(() =>
+        resolve({
+          store: {
+            type: 'redis',
+            cluster: { rootNodes: ['127.0.0.1:7000', 'rediss://cache.internal:7001'] },
+          },
+        }),
+      ).not.toThrow();
+      expect(() =>
+        resolve({
+          store: {
+            type: 'redis',
+            sentinel: { sentinels: ['127.0.0.1:26379', '[::1]:26380'], name: 'mymaster' },
+          },
+        }),
+      ).not.toThrow();
+    });
+
     it('a __Host- cookie name without Secure or with a Domain', () => {
       expectRefused({ name: '__Host-sid', cookie: { secure: false } }, 'name');
       expectRefused(production({ cookie: { domain: 'example.com' } }), 'name');

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isExpressStore } from './backends/is-express-store';
 import { SessionConfigurationError, type SessionOptionProblem } from './errors';
+import { validateRedisStore } from './backends/redis/redis-store-options.validation';
 import type { ResolvedSessionOptions } from './session.options';
 import { OptionProblems } from './session-options.problems';
 import { SessionContextResolver } from './context/session-context.resolver';
@@ -131,20 +132,12 @@ function validateStore(problems: OptionProblems, options: ResolvedSessionOptions
     return;
   }
   if (type === 'redis') {
-    const { url, client } = store as { url?: unknown; client?: unknown };
-    if (!url && !client) problems.add('store', 'a Redis store needs a url or a client');
-    if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
-      problems.add('store.url', 'must be a redis:// or rediss:// URL');
-    }
-    for (const key of ['connectTimeout', 'commandTimeout'] as const) {
-      const value = (store as Record<string, unknown>)[key];
-      if (value !== undefined) problems.positiveInteger(`store.${key}`, value);
-    }
+    validateRedisStore(problems, store as Record<string, unknown>);
     return;
   }
   problems.add(
     'store',
-    'must be { type: "memory" }, { type: "redis", url | client } or an express-session Store',
+    'must be { type: "memory" }, { type: "redis", url | cluster | sentinel | client } or an express-session Store',
   );
 }
 

@@ -43,12 +43,48 @@ export interface MemoryStoreOptions {
   ttl?: number;
 }
 
-/** Redis through connect-redis on node-redis. */
+/** A Redis Cluster the module connects to (node-redis `createCluster`), closed at shutdown. */
+export interface RedisClusterStoreOptions {
+  /**
+   * Seed nodes as `host:port` or `redis://host:port` (`rediss://` for TLS); any one reachable
+   * node is enough to find the others.
+   */
+  rootNodes: string[];
+  /** Options for every node's client (credentials, TLS), as node-redis' `defaults`. */
+  defaults?: Record<string, unknown>;
+  /** Send read-only commands to replicas too. @default false (a read sees the last write) */
+  useReplicas?: boolean;
+  /** Maps the addresses the cluster announces to ones this app can reach (NAT, containers). */
+  nodeAddressMap?:
+    | Record<string, { host: string; port: number }>
+    | ((address: string) => { host: string; port: number } | undefined);
+}
+
+/** The master a set of Redis Sentinels names (node-redis `createSentinel`), closed at shutdown. */
+export interface RedisSentinelStoreOptions {
+  /** Sentinels as `host:port`; two or three are enough to find the others. */
+  sentinels: string[];
+  /** The name the sentinels monitor the master under (`sentinel monitor <name> ...`). */
+  name: string;
+  /** Options for the clients of the master (credentials, TLS, database). */
+  nodeClientOptions?: Record<string, unknown>;
+  /** Options for the clients of the sentinels (their own credentials). */
+  sentinelClientOptions?: Record<string, unknown>;
+}
+
+/**
+ * Redis on node-redis: give exactly one of `url`, `cluster`, `sentinel` (a client the module
+ * creates, connects and closes) or `client` (yours).
+ */
 export interface RedisStoreOptions {
   type: 'redis';
-  /** A URL for a client the module creates, connects and closes. */
+  /** A standalone Redis: `redis://[:password@]host:port[/db]`, or `rediss://` for TLS. */
   url?: string;
-  /** A connected node-redis client (standalone or cluster) that stays its owner's to close. */
+  /** A Redis Cluster by its seed nodes. */
+  cluster?: RedisClusterStoreOptions;
+  /** Redis Sentinel: the master it names now, followed through failovers. */
+  sentinel?: RedisSentinelStoreOptions;
+  /** A connected node-redis client (standalone, cluster or sentinel) that stays its owner's to close. */
   client?: RedisClientLike;
   /** @default 'sess:' */
   prefix?: string;

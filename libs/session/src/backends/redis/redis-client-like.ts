@@ -1,5 +1,6 @@
 /**
- * A node-redis client, standalone (`createClient`) or cluster (`createCluster`), as the library
+ * A node-redis client, standalone (`createClient`), cluster (`createCluster`) or sentinel
+ * (`createSentinel`), as the library
  * needs it. Declared by shape so that the library's types do not need the optional `redis`
  * package in apps that do not use Redis.
  */

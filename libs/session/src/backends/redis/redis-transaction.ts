@@ -1,4 +1,4 @@
-import type { RedisClientType, RedisClusterType } from 'redis';
+import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis';
 import type { RedisCommands } from './redis-client';
 import { withTimeout } from '../with-timeout';
 
@@ -15,6 +15,11 @@ export async function runTransaction(
   if (commands.isCluster) {
     const multi = (commands.client as RedisClusterType).multi(routingKey);
     for (const args of batch) multi.addCommand(routingKey, false, args);
+    return (await withTimeout(multi.exec(), commands.timeoutMs, 'Redis MULTI')) as unknown[];
+  }
+  if (commands.kind === 'sentinel') {
+    const multi = (commands.client as RedisSentinelType).multi();
+    for (const args of batch) multi.addCommand(false, args);
     return (await withTimeout(multi.exec(), commands.timeoutMs, 'Redis MULTI')) as unknown[];
   }
   const multi = (commands.client as RedisClientType).multi();

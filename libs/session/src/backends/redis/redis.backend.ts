@@ -8,14 +8,15 @@ import { probeHealth } from '../probe-health';
 import { DEFAULT_COMMAND_TIMEOUT_MS, toSessionStoreError } from '../store-error';
 import { MergingStoreAccess } from '../store-access';
 import { RedisAnalyticsBackend } from './redis-analytics.backend';
-import { connectRedisClient, pingRedis } from './redis-client';
+import { pingRedis } from './redis-client';
+import { connectRedis } from './redis-connection';
 import { RedisRegistryBackend } from './redis-registry.backend';
 import { RedisSessionStore } from './redis-session.store';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * Redis (standalone or cluster) for everything: sessions, the per-user registry and the
+ * Redis (standalone, cluster or sentinel) for everything: sessions, the per-user registry and the
  * analytics, shared by every instance. A client the backend created is closed at shutdown; a
  * client passed in stays its owner's.
  */
@@ -28,7 +29,7 @@ export async function createRedisBackend(
   const owns = !config.client;
   const client =
     config.client ??
-    (await connectRedisClient(config.url as string, {
+    (await connectRedis(config, {
       connectTimeout: config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS,
       logger: new Logger('SessionModule'),
     }));
