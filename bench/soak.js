@@ -484,6 +484,7 @@ async function expiryPhase(redis) {
     await sleep(1000);
     const baseline = await redisMemory(redis);
     const errorsBefore = errors.total();
+    const countsBefore = { ...errors.counts };
     await seed(config.sessions, instances.targets);
     const peak = await redisMemory(redis);
     log('waiting for the sessions and their index entries to expire');
@@ -510,6 +511,9 @@ async function expiryPhase(redis) {
     return {
       sessions: config.sessions,
       errors: errors.total() - errorsBefore,
+      errorCounts: Object.fromEntries(
+        Object.entries(errors.counts).map(([kind, n]) => [kind, n - (countsBefore[kind] ?? 0)]),
+      ),
       baseline: baseline.used,
       baselineKeys: baseline.keys,
       peak: peak.used,

@@ -12,6 +12,12 @@ const fmt = (value, digits = 0) =>
 const mib = (bytes) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
 const kib = (bytes) => `${fmt(bytes / 1024, 0)} KiB`;
 
+/** `: kind ×n, ...` for the kinds that occurred, or nothing. */
+function phaseErrors(counts = {}) {
+  const kinds = Object.entries(counts).filter(([, n]) => n > 0);
+  return kinds.length ? `: ${kinds.map(([kind, n]) => `${kind} ×${n}`).join(', ')}` : '';
+}
+
 function rows(r) {
   const instanceRows = r.rss.map((s, i) => [
     `RSS of instance ${'AB'[i]}`,
@@ -48,7 +54,7 @@ function rows(r) {
       'Redis memory (second phase)',
       `${fmt(r.redis.sessions)} sessions created again with idle/absolute timeouts of ` +
         `${fmt(r.config.expiryIdleTimeoutMs / 1000)} s/${fmt(r.config.expiryAbsoluteTimeoutMs / 1000)} s ` +
-        `(${fmt(r.redis.errors)} errors): baseline ${mib(r.redis.baseline)} (${fmt(r.redis.baselineKeys)} keys), ` +
+        `(${fmt(r.redis.errors)} errors${phaseErrors(r.redis.errorCounts)}): baseline ${mib(r.redis.baseline)} (${fmt(r.redis.baselineKeys)} keys), ` +
         `then ${mib(r.redis.peak)} (${fmt(r.redis.peakKeys)} keys), ${fmt(r.redis.expirySeconds)} s later ` +
         `${mib(r.redis.after)} (${fmt(r.redis.afterKeys)} keys; ${kib(r.redis.after - r.redis.baseline)} over the baseline)`,
     ],

@@ -113,6 +113,15 @@ export async function infoOf(port: number, command: string[]): Promise<Record<st
   }
 }
 
+/** How many times the nodes on `ports` ran `command` (INFO commandstats), those that answer. */
+export async function commandCallsOn(ports: number[], command: string): Promise<number> {
+  const infos = await Promise.all(ports.map((port) => infoOf(port, ['INFO', 'commandstats'])));
+  return infos.reduce((sum, info) => {
+    const match = /calls=(\d+)/.exec(info[`cmdstat_${command}`] ?? '');
+    return sum + (match ? Number(match[1]) : 0);
+  }, 0);
+}
+
 /**
  * A free loopback port whose cluster bus port (+10000) is free too. Picked below the ephemeral
  * range (32768 and up on Linux), so neither collides with outgoing connections, and so the bus

@@ -36,6 +36,11 @@ export class PrivateRedisSentinel {
     this.downAfterMs = options.downAfterMs ?? 1000;
   }
 
+  /** The master's and the replica's ports. */
+  get dataPorts(): number[] {
+    return this.dataNodes.map((node) => node.port);
+  }
+
   get sentinelPorts(): number[] {
     return this.sentinels.map((node) => node.port);
   }

@@ -86,6 +86,7 @@ const REDIS_STORE_KEYS = {
   ttl: true,
   connectTimeout: true,
   commandTimeout: true,
+  loginReplicaWait: true,
 } satisfies KeysOf<RedisStoreOptions>;
 
 const HEADER_SESSION_KEYS = {

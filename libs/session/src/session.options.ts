@@ -94,6 +94,13 @@ export interface RedisStoreOptions {
   connectTimeout?: number;
   /** How long one command may take before the request gets a 503, in ms. @default 2000 */
   commandTimeout?: number;
+  /**
+   * Where the client knows of replicas (a cluster with replicas, Sentinel): how long a login
+   * waits, at most, for one replica to acknowledge its writes (Redis WAIT) before it is
+   * answered, so that a master failing right after cannot lose an acknowledged login. Past it
+   * the login is answered anyway and a warning is logged. `false`: do not wait. @default 100
+   */
+  loginReplicaWait?: number | false;
 }
 
 export type SessionStoreOption = MemoryStoreOptions | RedisStoreOptions | Store;

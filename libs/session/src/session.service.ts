@@ -109,6 +109,7 @@ export class SessionService {
     }
     await this.save(req);
     await this.recordInRegistry(req);
+    await this.backend.confirmLogin?.(req.sessionID, principal.id);
     req.res?.setHeader('Cache-Control', 'no-store');
     await this.events.emit('login', { request: req, user: principal, auth });
   }

@@ -72,6 +72,11 @@ export interface SessionBackend {
   /** The node-redis client of the Redis backend (SESSION_REDIS_CLIENT), else undefined. */
   readonly redisClient?: RedisClientLike;
   health(timeoutMs: number): Promise<SessionStoreHealth>;
+  /**
+   * Resolves once a login's writes (its session and its index entry) are as durable as the
+   * backend promises before the login is answered: on Redis with replicas, on one replica.
+   */
+  confirmLogin?(sid: string, userId: string): Promise<void>;
   /** What a failed call of this backend means, as the error answered with 503. */
   toStoreError(err: unknown, action: string): SessionStoreError;
   /** Closes what the backend created (clients, timers); what the user passed in stays open. */

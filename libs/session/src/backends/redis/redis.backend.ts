@@ -11,9 +11,11 @@ import { RedisAnalyticsBackend } from './redis-analytics.backend';
 import { pingRedis } from './redis-client';
 import { connectRedis } from './redis-connection';
 import { RedisRegistryBackend } from './redis-registry.backend';
+import { ReplicaWait } from './replica-wait';
 import { RedisSessionStore } from './redis-session.store';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_LOGIN_REPLICA_WAIT_MS = 100;
 
 /**
  * Redis (standalone, cluster or sentinel) for everything: sessions, the per-user registry and the
@@ -27,11 +29,12 @@ export async function createRedisBackend(
   // Checked at start-up, so that a missing package is one line now rather than a failure later.
   await loadOptionalDependency('connect-redis', 'the Redis store');
   const owns = !config.client;
+  const logger = new Logger('SessionModule');
   const client =
     config.client ??
     (await connectRedis(config, {
       connectTimeout: config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      logger: new Logger('SessionModule'),
+      logger,
     }));
   const commandTimeoutMs = config.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const store = new RedisSessionStore({
@@ -41,11 +44,16 @@ export async function createRedisBackend(
     commandTimeout: commandTimeoutMs,
   });
   const { commands, metaPrefix } = store;
+  const registry = new RedisRegistryBackend(commands, metaPrefix, registryLifetimeSeconds(options));
+  const replicaWaitMs = config.loginReplicaWait ?? DEFAULT_LOGIN_REPLICA_WAIT_MS;
+  const replicaWait =
+    replicaWaitMs === false ? undefined : new ReplicaWait(commands, replicaWaitMs, logger);
+  const access = new MergingStoreAccess(store);
   return {
     kind: 'redis',
     store,
-    access: new MergingStoreAccess(store),
-    registry: new RedisRegistryBackend(commands, metaPrefix, registryLifetimeSeconds(options)),
+    access,
+    registry,
     analytics: new RedisAnalyticsBackend(
       commands,
       metaPrefix,
@@ -56,6 +64,10 @@ export async function createRedisBackend(
     commandTimeoutMs,
     redisClient: client,
     health: (timeoutMs) => probeHealth(() => pingRedis(client), timeoutMs),
+    confirmLogin: replicaWait
+      ? (sid, userId) =>
+          replicaWait.after([store.keyOf(access.storedIdOf(sid)), registry.keyOf(userId)])
+      : undefined,
     toStoreError: (err, action) => toSessionStoreError(action, err),
     close: async () => {
       if (!owns) return;
