@@ -82,7 +82,7 @@ describe('sessionOptionsFromEnv', () => {
     ).toEqual({
       type: 'redis',
       cluster: { rootNodes: ['10.0.0.1:7000', '10.0.0.2:7000'] },
-      prefix: 'sess:',
+      prefix: undefined,
     });
   });
 
@@ -90,7 +90,7 @@ describe('sessionOptionsFromEnv', () => {
     expect(sessionOptionsFromEnv({ REDIS_SENTINELS: 's1:26379,s2:26379' }).store).toEqual({
       type: 'redis',
       sentinel: { sentinels: ['s1:26379', 's2:26379'], name: 'mymaster' },
-      prefix: 'sess:',
+      prefix: undefined,
     });
     expect(
       sessionOptionsFromEnv({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'sessions' }).store,

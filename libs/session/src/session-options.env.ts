@@ -53,7 +53,7 @@ function storeFromEnv(env: Env): SessionStoreOption {
       `set at most one of ${STORE_VARIABLES.join(', ')}`,
     );
   }
-  const prefix = text(env, 'SESSION_PREFIX') ?? 'sess:';
+  const prefix = text(env, 'SESSION_PREFIX');
   const url = text(env, 'REDIS_URL');
   if (url) return { type: 'redis', url, prefix };
   const rootNodes = list(env, 'REDIS_CLUSTER_NODES');
