@@ -387,8 +387,9 @@ describe('session analytics on a Redis Cluster', () => {
       sessionDurations: { '0-1m': 2, '1-5m': 0, '5-15m': 0, '15-30m': 0, '30-60m': 0, '60m+': 0 },
       countries: { FR: 2, DE: 1, GB: 1, US: 1, JP: 1, unknown: 1 },
     });
-    const analyticsKeys = await keysByMaster(cluster, `nsk:${prefix}{analytics}:*`);
-    expect(analyticsKeys.filter((keys) => keys.length > 0)).toHaveLength(1);
+    // No hot slot: a day's figures sit under a hash tag each, spread over the masters.
+    const analyticsKeys = await keysByMaster(cluster, `nsk:${prefix}analytics:*`);
+    expect(analyticsKeys.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
   });
 });
 
