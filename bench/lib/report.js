@@ -233,4 +233,4 @@ async function writeMarkedBlock(file, start, end, heading, body) {
   fs.writeFileSync(file, text);
 }
 
-module.exports = { printReport, updateBenchmarksMd, writeMarkedBlock };
+module.exports = { printReport, updateBenchmarksMd, writeMarkedBlock, fmt, mib };

@@ -1,15 +1,10 @@
 'use strict';
 
-const { writeMarkedBlock } = require('./report');
+const { writeMarkedBlock, fmt, mib } = require('./report');
 
 const START = '<!-- soak:results:start -->';
 const END = '<!-- soak:results:end -->';
 
-const fmt = (value, digits = 0) =>
-  typeof value === 'number' && Number.isFinite(value)
-    ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : 'n/a';
-const mib = (bytes) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
 const kib = (bytes) => `${fmt(bytes / 1024, 0)} KiB`;
 
 /** `: kind ×n, ...` for the kinds that occurred, or nothing. */
