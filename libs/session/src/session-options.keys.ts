@@ -68,6 +68,7 @@ const CSRF_KEYS = {
   enabled: true,
   allowedOrigins: true,
   headerName: true,
+  fieldName: true,
 } satisfies KeysOf<CsrfOptions>;
 
 const MEMORY_STORE_KEYS = {

@@ -144,6 +144,7 @@ function validateStore(problems: OptionProblems, options: ResolvedSessionOptions
 function validateCsrf(problems: OptionProblems, csrf: ResolvedSessionOptions['csrf']): void {
   problems.boolean('csrf.enabled', csrf.enabled);
   problems.nonEmptyString('csrf.headerName', csrf.headerName);
+  problems.nonEmptyString('csrf.fieldName', csrf.fieldName);
   if (!Array.isArray(csrf.allowedOrigins)) {
     problems.add('csrf.allowedOrigins', 'must be an array of origins');
     return;

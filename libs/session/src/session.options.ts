@@ -112,6 +112,11 @@ export interface CsrfOptions {
   allowedOrigins?: string[];
   /** The request header that carries the token. @default 'x-csrf-token' */
   headerName?: string;
+  /**
+   * The form field that carries the token in `application/x-www-form-urlencoded` bodies (HTML
+   * forms, which cannot set headers), read when the header is absent. @default '_csrf'
+   */
+  fieldName?: string;
 }
 
 /** Sessions for clients that keep no cookies: the token rides in a request header. */
@@ -386,6 +391,7 @@ function csrfDefaults(csrf: SessionModuleOptions['csrf']): Required<CsrfOptions>
     enabled: given.enabled ?? true,
     allowedOrigins: given.allowedOrigins ?? [],
     headerName: lowerCase(given.headerName ?? 'x-csrf-token'),
+    fieldName: given.fieldName ?? '_csrf',
   };
 }
 

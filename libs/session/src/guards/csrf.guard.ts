@@ -17,7 +17,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * CSRF protection for POST, PUT, PATCH and DELETE: an `Origin` that is present must be allowed
  * (the app's own origin or `csrf.allowedOrigins`), and a request with a live session must carry
- * the session's synchronizer token in the CSRF header. 403 CSRF_INVALID otherwise.
+ * the session's synchronizer token in the CSRF header (or, for an HTML form post, in the
+ * `csrf.fieldName` field of its urlencoded body). 403 CSRF_INVALID otherwise.
  * On GraphQL, mutations are the state-changing operations. `@SkipCsrf()` exempts a route.
  * SessionModule applies it to every route (`csrf: false` turns it off).
  */
@@ -43,7 +44,7 @@ export class CsrfGuard extends SessionAccessGuard {
       throw SessionErrors.csrfInvalid('Cross-origin request refused');
     }
     if (!hasLiveSession(request) || isHeaderSession(request)) return true;
-    const presented = request.get(this.options.csrf.headerName);
+    const presented = request.get(this.options.csrf.headerName) ?? this.formToken(request);
     if (csrfTokensMatch(presented, sessionOf(request)?.csrfToken)) return true;
     throw SessionErrors.csrfInvalid();
   }
@@ -61,6 +62,13 @@ export class CsrfGuard extends SessionAccessGuard {
     }
     if (type !== 'http') return false;
     return !SAFE_METHODS.has(this.getRequest(context).method);
+  }
+
+  /** The token of an HTML form post: the `csrf.fieldName` field of a urlencoded body. */
+  protected formToken(request: Request): unknown {
+    if (!request.is('application/x-www-form-urlencoded')) return undefined;
+    const body = request.body as Record<string, unknown> | undefined;
+    return body && typeof body === 'object' ? body[this.options.csrf.fieldName] : undefined;
   }
 
   protected isAllowedOrigin(request: Request, origin: string): boolean {
