@@ -3,7 +3,7 @@ import { sessionCorsOptions } from './session-cors';
 import { AllowedOrigins } from './allowed-origins';
 
 const csrf = (allowedOrigins: string[], headerName = 'x-csrf-token') => ({
-  csrf: { enabled: true, allowedOrigins, headerName },
+  csrf: { enabled: true, allowedOrigins, headerName, fieldName: '_csrf' },
 });
 
 function originFor(cors: CorsOptions, requestOrigin: string | undefined): unknown {
@@ -34,6 +34,16 @@ describe('sessionCorsOptions', () => {
       expect.arrayContaining(['content-type', 'x-xsrf', 'x-request-id']),
     );
     expect(cors.allowedHeaders).not.toContain('x-csrf-token');
+  });
+
+  it('allows the header-session header only when header sessions are on', () => {
+    const off = sessionCorsOptions(csrf([]));
+    expect(off.allowedHeaders).not.toContain('authorization');
+    const on = sessionCorsOptions({
+      ...csrf([]),
+      headerSessions: { enabled: true, headerName: 'authorization', scheme: 'Bearer' },
+    });
+    expect(on.allowedHeaders).toContain('authorization');
   });
 
   it('takes the max age, methods and exposed headers given', () => {

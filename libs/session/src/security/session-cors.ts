@@ -11,8 +11,8 @@ export interface SessionCorsOptions {
   /** @default ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] */
   methods?: string[];
   /**
-   * Request headers allowed besides `content-type`, `authorization` and the CSRF header
-   * (`csrf.headerName`), which are always allowed. @default []
+   * Request headers allowed besides `content-type`, the CSRF header (`csrf.headerName`) and,
+   * with `headerSessions` on, the header-session header, which are always allowed. @default []
    */
   allowedHeaders?: string[];
   /** Response headers scripts may read besides the CORS-safelisted ones. @default ['retry-after'] */
@@ -28,14 +28,15 @@ const DEFAULT_MAX_AGE_SECONDS = 600;
  * wildcard, and `Vary: Origin`); any other origin gets no `Access-Control-*` header at all.
  */
 export function sessionCorsOptions(
-  options: Pick<ResolvedSessionOptions, 'csrf'>,
+  options: Pick<ResolvedSessionOptions, 'csrf'> &
+    Partial<Pick<ResolvedSessionOptions, 'headerSessions'>>,
   cors: SessionCorsOptions = {},
 ): CorsOptions {
   const allowed = AllowedOrigins.of(options);
   const allowedHeaders = new Set([
     'content-type',
-    'authorization',
     options.csrf.headerName,
+    ...(options.headerSessions?.enabled ? [options.headerSessions.headerName] : []),
     ...(cors.allowedHeaders ?? []).map((name) => name.toLowerCase()),
   ]);
   return {
