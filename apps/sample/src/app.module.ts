@@ -20,6 +20,7 @@ import { FormsModule } from './forms/forms.module';
 import { StatsModule } from './stats/stats.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { LiveModule } from './live/live.module';
+import { PagesModule } from './pages/pages.module';
 
 export type SampleEnv = Record<string, string | undefined>;
 
@@ -67,6 +68,7 @@ export class AppModule {
         AdminModule,
         GraphQLApiModule,
         LiveModule,
+        PagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -10,6 +10,7 @@ import {
   type ResolvedSessionOptions,
 } from 'nest-session-kit';
 import { jsonBodies } from './common/request-body.middleware';
+import { isPageForm } from './pages/page-routes';
 import { securityHeaders } from './common/security-headers.middleware';
 import { API_DOCS_PATH } from './common/api-docs';
 import { answerClientErrorsInJson } from './common/client-error.handler';
@@ -24,7 +25,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // ALLOWED_ORIGINS, through the session options: the CSRF check's origins get CORS too.
   enableSessionCors(app);
   app.use(securityHeaders(AllowedOrigins.of(app.get<ResolvedSessionOptions>(SESSION_OPTIONS))));
-  app.use(jsonBodies());
+  app.use(jsonBodies(isPageForm));
   app.enableShutdownHooks();
   if (docsEnabled(app.get(ConfigService))) setUpApiDocs(app);
   return app;

@@ -15,6 +15,7 @@ import { RedisAuthStateStore } from './state/redis-auth-state.store';
 @Module({
   imports: [UsersModule],
   controllers: [AuthController, SessionsController],
+  exports: [AuthService],
   providers: [
     AuthService,
     LoginThrottle,

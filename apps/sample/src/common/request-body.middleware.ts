@@ -1,7 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { json } from 'express';
+import { json, urlencoded } from 'express';
 
 export const BODY_LIMIT = '100kb';
+/** HTML forms post a few short fields. */
+const FORM_LIMIT = '16kb';
+const FORM_MAX_FIELDS = 20;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -9,15 +12,38 @@ function sendError(res: Response, statusCode: number, code: string, message: str
   res.status(statusCode).json({ statusCode, code, message, ...extra });
 }
 
+/** Whether a request is an HTML form post to a page route (urlencoded, not JSON). */
+export type FormRouteMatcher = (method: string, path: string) => boolean;
+
 /**
  * The app's body handling, in one middleware: requests without a body pass straight through;
  * a state-changing request's body must be JSON (415 otherwise), at most BODY_LIMIT (413), well
- * formed (400) and free of `__proto__`-like keys and deep nesting (400).
+ * formed (400) and free of `__proto__`-like keys and deep nesting (400). Form posts to the page
+ * routes that `isFormRoute` names are urlencoded instead (415 for anything else).
  */
-export function jsonBodies(): RequestHandler {
+export function jsonBodies(isFormRoute: FormRouteMatcher = () => false): RequestHandler {
   const parse = json({ limit: BODY_LIMIT, strict: true });
+  const parseForm = urlencoded({
+    extended: false,
+    limit: FORM_LIMIT,
+    parameterLimit: FORM_MAX_FIELDS,
+  });
   return (req, res, next) => {
     if (!hasBody(req)) return next();
+    if (isFormRoute(req.method, req.path)) {
+      if (!req.is('application/x-www-form-urlencoded')) {
+        return sendError(
+          res,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Form posts must be application/x-www-form-urlencoded',
+        );
+      }
+      return parseForm(req, res, (err?: unknown) => {
+        if (err) return answerParseError(err as ParseError, res, next);
+        refuseForbiddenKeys(req, res, next);
+      });
+    }
     if (STATE_CHANGING.has(req.method) && !req.is('application/json')) {
       return sendError(
         res,
@@ -45,7 +71,7 @@ interface ParseError {
 }
 
 function answerParseError(err: ParseError, res: Response, next: NextFunction): void {
-  if (err.type === 'entity.too.large') {
+  if (err.type === 'entity.too.large' || err.type === 'parameters.too.many') {
     return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${BODY_LIMIT}`);
   }
   if (err.type === 'entity.parse.failed') {

@@ -1,5 +1,6 @@
 import type { PageHistoryOptions } from 'nest-session-kit';
 import { isApiDocs } from '../common/api-docs';
+import { PAGE_ASSETS_PREFIX } from '../pages/page-routes';
 
 export const HISTORY_SIZE = 10;
 
@@ -12,5 +13,6 @@ const NOT_PAGES = new Set(['/history', '/auth/csrf', '/health']);
  */
 export const PAGE_HISTORY: PageHistoryOptions = {
   maxPages: HISTORY_SIZE,
-  isPage: (page) => !NOT_PAGES.has(page) && !isApiDocs(page),
+  isPage: (page) =>
+    !NOT_PAGES.has(page) && !isApiDocs(page) && !page.startsWith(PAGE_ASSETS_PREFIX),
 };
