@@ -1,5 +1,6 @@
 /**
- * Unit specs sit beside their source; end-to-end suites live in test/. Nest 12 ships as ES
+ * Unit specs sit beside their source; end-to-end suites live in test/, the browser suites (Debian's
+ * Chromium through playwright-core) in test/browser/. Nest 12 ships as ES
  * modules, so Jest runs in its ESM mode (package.json passes --experimental-vm-modules).
  */
 const swc = [
@@ -35,6 +36,12 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
+    },
+    {
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/browser/support/global-setup.js',
     },
   ],
 };
