@@ -75,6 +75,31 @@ describe('CsrfGuard', () => {
     },
   );
 
+  describe('HTML form posts', () => {
+    const formPost = (body: Record<string, unknown>, type = 'application/x-www-form-urlencoded') =>
+      Object.assign(liveSession({ 'content-type': type }), { body });
+
+    it('takes the token from the _csrf field of a urlencoded body', () => {
+      expect(run(formPost({ _csrf: TOKEN }))).toBe(true);
+      expect(
+        run(formPost({ _csrf: TOKEN }, 'application/x-www-form-urlencoded; charset=utf-8')),
+      ).toBe(true);
+    });
+
+    it('refuses a wrong, repeated or missing field, and the field in a JSON body', () => {
+      refused(formPost({ _csrf: 'wrong' }));
+      refused(formPost({ _csrf: [TOKEN, TOKEN] }));
+      refused(formPost({}));
+      refused(formPost({ _csrf: TOKEN }, 'application/json'));
+    });
+
+    it('reads the field named by csrf.fieldName', () => {
+      const named = guardWith({ fieldName: 'authenticity_token' });
+      const req = formPost({ authenticity_token: TOKEN });
+      expect(named.canActivate(contextOf(req, F.submit, FormsController))).toBe(true);
+    });
+  });
+
   describe('Origin', () => {
     it('refuses a disallowed Origin even without a session', () => {
       refused(fakeRequest({ headers: { origin: 'https://evil.example' } }));

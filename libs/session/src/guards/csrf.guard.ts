@@ -66,7 +66,8 @@ export class CsrfGuard extends SessionAccessGuard {
 
   /** The token of an HTML form post: the `csrf.fieldName` field of a urlencoded body. */
   protected formToken(request: Request): unknown {
-    if (!request.is('application/x-www-form-urlencoded')) return undefined;
+    const type = request.get('content-type')?.toLowerCase() ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
     const body = request.body as Record<string, unknown> | undefined;
     return body && typeof body === 'object' ? body[this.options.csrf.fieldName] : undefined;
   }
