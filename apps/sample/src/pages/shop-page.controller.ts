@@ -39,10 +39,10 @@ export class ShopPageController {
   }
 
   @Post('cart')
-  add(@Req() req: Request, @Res() res: Response, @Body() body: FormBody): void {
+  async add(@Req() req: Request, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     const productId = formField(body, 'productId', 64);
     try {
-      this.cart.add(req.session as CartSession, productId, 1);
+      await this.cart.add(req, productId, 1);
     } catch (error) {
       const message = CART_ERRORS[errorCodeOf(error) ?? ''];
       if (!message) throw error;
