@@ -122,7 +122,7 @@ describe('Redis store: one command per authenticated read (private redis-server)
 
     // MONITOR names the commands and keys when this fails; INFO commandstats counts them again.
     const seen = await monitorDuring(server.url, me);
-    expect(seen).toEqual([expect.stringMatching(/^GETEX \S+ EX \d+$/i)]);
+    expect(seen).toEqual([expect.stringMatching(/^GETEX \S+ PX \d+$/i)]);
 
     const commands = await commandsDuring(redis, me);
     expect(commands).toEqual({ getex: 1 });

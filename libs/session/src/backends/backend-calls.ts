@@ -35,6 +35,6 @@ export class SessionBackendCalls {
 
   /** Logs a failure, at most one line per interval. */
   report(action: string, err: unknown): void {
-    this.outages.report(`Session ${this.backend.kind} backend: ${action} failed`, err);
+    this.outages.report(`Session ${this.backend.kind} backend, ${action}`, err);
   }
 }

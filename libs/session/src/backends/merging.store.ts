@@ -3,7 +3,6 @@ import { Store, type SessionData } from 'express-session';
 import type { Request } from 'express';
 import { SessionErrors, SessionStoreError } from '../errors';
 import { SessionIdsAtRest } from '../security/session-ids-at-rest';
-import { toSessionStoreError as storeError } from './store-error';
 import {
   applyPatch,
   diffJson,
@@ -11,9 +10,14 @@ import {
   sessionDataOf,
   type SessionPatch,
 } from './session-patch';
-
-type Callback = (err?: unknown) => void;
-type GetCallback = (err: unknown, session?: SessionData | null) => void;
+import {
+  cookieChanged,
+  readTtlMs,
+  slideCookie,
+  writeTtlMs,
+  type StoredCookie,
+} from './session-expiry';
+import { toSessionStoreError as storeError } from './store-error';
 
 /** The outcome of a compare-and-swap: stored, the session is gone, or the text now stored. */
 export type SwapResult = true | null | string;
@@ -27,7 +31,6 @@ export interface ValueUpdate<T = unknown> {
   stored: boolean;
 }
 
-const MAX_MERGE_ATTEMPTS = 16;
 /** Attempts of one atomic read-modify-write before it gives up with SESSION_UPDATE_CONFLICT. */
 export const MAX_UPDATE_ATTEMPTS = 64;
 
@@ -38,18 +41,34 @@ export interface SessionRekeyEvent {
   data: SessionData;
 }
 
+/** A write's expiry: ms from now, or 'keep' to leave the stored expiry as it is. */
+export type WriteExpiry = number | 'keep';
+
+type Callback = (err?: unknown) => void;
+type ValueCallback<T> = (err: unknown, value?: T) => void;
+type SessionMap = Record<string, SessionData>;
+
+const MAX_MERGE_ATTEMPTS = 16;
+const NO_CHANGE: SessionPatch = { kind: 'merge', entries: new Map() };
+
 /**
  * An express-session store that writes only what a request changed (a patch, see
  * session-patch.ts), merged atomically onto what is stored by then (compare-and-swap, retried on
- * conflict), and never writes back a session that was destroyed while the request was in
- * flight. Reads slide the expiry, so there is no `touch`: express-session then skips its extra
- * check and call on requests that change nothing.
+ * conflict), and never writes back a session that was destroyed while the request was in flight.
+ *
+ * It keeps express-session's store contract: a session never outlives its cookie (the expiry is
+ * at most the time to `cookie.expires`, capped by the store's ttl); a read slides the expiry as
+ * express-session's touch then slides the cookie, so `touch` sends nothing unless the request
+ * changed the cookie itself; callbacks run exactly once, outside any promise chain, and every
+ * method returns a promise when called without one; bulk operations skip (and log) entries that
+ * are not sessions.
  *
  * Sessions are stored under their id at rest (`SessionIdsAtRest`: a keyed hash of the id by
- * default, set by SessionModule): express-session's calls (get, set, destroy) take the session
- * id, the library's own (peek, update, remove) the stored id the registry keeps. A session found
- * under an older key (another secret's hash, or the raw id) is moved the first time it is read.
- * Subclasses supply the primitives, which only ever see stored ids.
+ * default, set by SessionModule): express-session's calls (get, set, destroy, touch) take the
+ * session id, the library's own (peek, update, remove) the stored id the registry keeps. A
+ * session found under an older key (another secret's hash, or the raw id) is moved the first
+ * time it is read. Subclasses supply the primitives below, which only ever see stored ids (bulk
+ * operations answer stored ids too).
  */
 export abstract class MergingStore extends Store {
   protected readonly logger = new Logger('SessionStore');
@@ -58,27 +77,58 @@ export abstract class MergingStore extends Store {
   private readonly snapshots = new WeakMap<object, string>();
   private idsAtRest = SessionIdsAtRest.RAW;
 
-  /** Returns the stored JSON and slides its expiry, or null. */
-  protected abstract readRaw(id: string): Promise<string | null>;
-  /** Stores a new session's JSON. */
-  protected abstract writeRaw(id: string, raw: string): Promise<void>;
-  /** Replaces `expected` with `next` only if `expected` is still what is stored. */
+  /**
+   * @param storeTtlMs the longest the store keeps a session after its last use
+   * @param now the clock
+   */
+  constructor(
+    protected readonly storeTtlMs: number,
+    protected readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  /**
+   * Returns the stored JSON and sets its expiry to `expiryOf(json)` ms from now, in the same
+   * round trip where it can; when that is zero or less the session has expired: delete it and
+   * resolve null.
+   */
+  protected abstract readRaw(
+    id: string,
+    expiryOf: (raw: string) => number,
+  ): Promise<string | null>;
+  /** Stores a session's JSON, expiring `ttlMs` from now. */
+  protected abstract writeRaw(id: string, raw: string, ttlMs: number): Promise<void>;
+  /**
+   * Replaces `expected` with `next` only if the stored bytes are still exactly `expected`'s;
+   * resolves null when the session is gone.
+   */
   protected abstract compareAndSwap(
     id: string,
     expected: string,
     next: string,
+    expiry: WriteExpiry,
   ): Promise<SwapResult>;
   protected abstract deleteRaw(id: string): Promise<void>;
   /** Returns the stored JSON without sliding its expiry, or null. */
   protected abstract peekRaw(id: string): Promise<string | null>;
+  /** Sets the expiry of a stored session, if it exists. */
+  protected abstract expireRaw(id: string, ttlMs: number): Promise<void>;
+  /**
+   * Every stored session as [id, JSON]; the JSON is null for an entry that cannot be read as
+   * text (a foreign value under the store's keys). Maintenance only, never on a request path.
+   */
+  protected abstract listRaw(): Promise<[string, string | null][]>;
+  /** Deletes every stored session; resolves how many entries it removed. */
+  protected abstract clearRaw(): Promise<number>;
 
   /**
    * Stores a session's JSON only where none is stored; false when one is. Override it with the
    * store's atomic form (Redis `SET NX`, SQL `ON CONFLICT DO NOTHING`): this default can race.
    */
-  protected async writeRawIfAbsent(id: string, raw: string): Promise<boolean> {
+  protected async writeRawIfAbsent(id: string, raw: string, ttlMs: number): Promise<boolean> {
     if ((await this.peekRaw(id)) !== null) return false;
-    await this.writeRaw(id, raw);
+    await this.writeRaw(id, raw, ttlMs);
     return true;
   }
 
@@ -92,11 +142,10 @@ export abstract class MergingStore extends Store {
     return this.idsAtRest.storedIdOf(sid);
   }
 
-  override get(sid: string, callback: GetCallback): void {
-    this.readCurrent(sid).then(
-      (raw) => callback(null, raw === null ? null : this.adoptRaw(raw)),
-      (err: unknown) => callback(storeError('read', err)),
-    );
+  override get(sid: string): Promise<SessionData | null>;
+  override get(sid: string, callback: ValueCallback<SessionData | null>): void;
+  override get(sid: string, callback?: ValueCallback<SessionData | null>) {
+    return respond(this.readSession(sid), 'read', callback);
   }
 
   override createSession(req: Request, data: SessionData) {
@@ -106,18 +155,66 @@ export abstract class MergingStore extends Store {
     return session;
   }
 
-  override set(sid: string, session: SessionData, callback?: Callback): void {
-    this.save(this.storedIdOf(sid), session).then(
-      () => callback?.(),
-      (err: unknown) => callback?.(storeError('write', err)),
+  override set(sid: string, session: SessionData): Promise<void>;
+  override set(sid: string, session: SessionData, callback: Callback): void;
+  override set(sid: string, session: SessionData, callback?: Callback) {
+    return respondVoid(this.save(this.storedIdOf(sid), session), 'write', callback);
+  }
+
+  /**
+   * Sends nothing for a session this store loaded with the same cookie (its read already slid
+   * the expiry); writes the cookie when the request changed it; slides the expiry of a session
+   * this store instance did not load.
+   */
+  override touch(sid: string, session: SessionData): Promise<void>;
+  override touch(sid: string, session: SessionData, callback: Callback): void;
+  override touch(sid: string, session: SessionData, callback?: Callback) {
+    return respondVoid(this.slide(this.storedIdOf(sid), session), 'touch', callback);
+  }
+
+  override destroy(sid: string): Promise<void>;
+  override destroy(sid: string, callback: Callback): void;
+  override destroy(sid: string, callback?: Callback) {
+    return respondVoid(this.remove(this.storedIdOf(sid)), 'delete', callback);
+  }
+
+  /** Every stored session by id, in an object without a prototype (so no id is special). */
+  override all(): Promise<SessionMap>;
+  override all(callback: ValueCallback<SessionMap>): void;
+  override all(callback?: ValueCallback<SessionMap>) {
+    const work = this.readable('all').then((sessions) => {
+      const map = Object.create(null) as SessionMap;
+      for (const [sid, data] of sessions) map[sid] = data;
+      return map;
+    });
+    return respond(work, 'all', callback);
+  }
+
+  override length(): Promise<number>;
+  override length(callback: ValueCallback<number>): void;
+  override length(callback?: ValueCallback<number>) {
+    return respond(
+      this.readable('length').then((sessions) => sessions.length),
+      'length',
+      callback,
     );
   }
 
-  override destroy(sid: string, callback?: Callback): void {
-    this.remove(this.storedIdOf(sid)).then(
-      () => callback?.(),
-      (err: unknown) => callback?.(storeError('delete', err)),
+  /** The ids of every stored session (connect-redis' `ids`). */
+  ids(): Promise<string[]>;
+  ids(callback: ValueCallback<string[]>): void;
+  ids(callback?: ValueCallback<string[]>) {
+    return respond(
+      this.readable('ids').then((sessions) => sessions.map(([sid]) => sid)),
+      'ids',
+      callback,
     );
+  }
+
+  override clear(): Promise<void>;
+  override clear(callback: Callback): void;
+  override clear(callback?: Callback) {
+    return respondVoid(this.clearRaw(), 'clear', callback);
   }
 
   /** Deletes the session stored under this stored id. */
@@ -133,7 +230,7 @@ export abstract class MergingStore extends Store {
 
   /**
    * Changes a stored session outside any request (a role change, say), merged atomically with
-   * concurrent writes. Resolves false when the session no longer exists.
+   * concurrent writes, its expiry left as it is. Resolves false when the session no longer exists.
    */
   async update(id: string, change: (data: SessionData) => void): Promise<boolean> {
     const raw = await this.peekRaw(id);
@@ -142,13 +239,14 @@ export abstract class MergingStore extends Store {
     const after = structuredClone(before);
     change(after as unknown as SessionData);
     const patch = diffJson(before, after);
-    return !patch || (await this.writePatch(id, raw, patch)) !== null;
+    return !patch || (await this.writePatch(id, raw, patch, 'keep')) !== null;
   }
 
   /**
    * A read-modify-write of a stored session as one step: `change` runs on what is stored, and
-   * again on what another writer stored meanwhile, until its result is swapped in. Resolves
-   * false when the session no longer exists; an error thrown by `change` leaves it unchanged.
+   * again on what another writer stored meanwhile, until its result is swapped in (its expiry
+   * left as it is). Resolves false when the session no longer exists; an error thrown by
+   * `change` leaves it unchanged.
    */
   async modify(id: string, change: (data: SessionData) => void): Promise<boolean> {
     let raw = await this.peekRaw(id);
@@ -156,7 +254,7 @@ export abstract class MergingStore extends Store {
       const data = raw === null ? null : parseSessionJson(raw);
       if (raw === null || data === null) return false;
       change(data as unknown as SessionData);
-      const result = await this.compareAndSwap(id, raw, JSON.stringify(data));
+      const result = await this.compareAndSwap(id, raw, JSON.stringify(data), 'keep');
       if (result === null) return false;
       if (result === true) return true;
       raw = result;
@@ -195,7 +293,7 @@ export abstract class MergingStore extends Store {
       const result: SwapResult =
         next === base
           ? true
-          : await this.compareAndSwap(id, base, next).catch((err: unknown) => {
+          : await this.compareAndSwap(id, base, next, 'keep').catch((err: unknown) => {
               throw storeError('write', err);
             });
       if (typeof result === 'string') {
@@ -209,28 +307,36 @@ export abstract class MergingStore extends Store {
     throw SessionErrors.updateConflict(key);
   }
 
-  /** True when the session holds changes its store has not seen. */
+  /** True when the session holds data changes its store has not seen (the cookie aside). */
   hasUnsavedChanges(session: object): boolean {
     const raw = this.snapshots.get(session);
     return raw === undefined || this.patchFor(raw, session) !== undefined;
   }
 
   /** The stored JSON of the session with this id, moved from an older key if found there. */
-  private async readCurrent(sid: string): Promise<string | null> {
+  private async readCurrent(
+    sid: string,
+    expiryOf: (raw: string) => number,
+  ): Promise<string | null> {
     const id = this.storedIdOf(sid);
-    const raw = await this.readRaw(id);
+    const raw = await this.readRaw(id, expiryOf);
     if (raw !== null) return raw;
     for (const legacy of this.idsAtRest.legacyIdsOf(sid)) {
-      const found = await this.readRaw(legacy);
-      if (found !== null) return this.rekey(legacy, id, found);
+      const found = await this.readRaw(legacy, expiryOf);
+      if (found !== null) return this.rekey(legacy, id, found, expiryOf);
     }
     return null;
   }
 
-  private async rekey(from: string, to: string, raw: string): Promise<string | null> {
-    const placed = await this.writeRawIfAbsent(to, raw);
+  private async rekey(
+    from: string,
+    to: string,
+    raw: string,
+    expiryOf: (raw: string) => number,
+  ): Promise<string | null> {
+    const placed = await this.writeRawIfAbsent(to, raw, expiryOf(raw));
     await this.deleteRaw(from);
-    if (!placed) return this.readRaw(to);
+    if (!placed) return this.readRaw(to, expiryOf);
     const data = parseSessionJson(raw);
     if (data) {
       const event: SessionRekeyEvent = { from, to, data: data as unknown as SessionData };
@@ -239,28 +345,72 @@ export abstract class MergingStore extends Store {
     return raw;
   }
 
-  private adoptRaw(raw: string): SessionData | null {
-    const data = parseSessionJson(raw);
+  private async readSession(sid: string): Promise<SessionData | null> {
+    const now = this.now();
+    const seen: { raw?: string; data?: Record<string, unknown> | null } = {};
+    const raw = await this.readCurrent(sid, (text) => {
+      seen.raw = text;
+      seen.data = parseSessionJson(text);
+      const cookie = seen.data?.cookie as StoredCookie | undefined;
+      return cookie ? readTtlMs(cookie, this.storeTtlMs, now) : this.storeTtlMs;
+    });
+    if (raw === null) return null;
+    const data = seen.raw === raw && seen.data !== undefined ? seen.data : parseSessionJson(raw);
     if (!data) {
       this.logger.warn('Ignoring an unreadable stored session');
       return null;
     }
+    slideCookie(data.cookie as StoredCookie, now);
     this.loadedRaw.set(data, raw);
     return data as unknown as SessionData;
   }
 
   private async save(id: string, session: SessionData): Promise<void> {
+    const cookie = plainCookie(session);
+    const ttlMs = writeTtlMs(cookie, this.storeTtlMs, this.now());
+    if (ttlMs <= 0) {
+      await this.deleteRaw(id);
+      return;
+    }
     const loaded = this.snapshots.get(session);
     if (loaded === undefined) {
       const raw = JSON.stringify(session);
-      await this.writeRaw(id, raw);
+      await this.writeRaw(id, raw, ttlMs);
       this.snapshots.set(session, raw);
       return;
     }
-    const patch = this.patchFor(loaded, session);
-    if (!patch) return;
-    const stored = await this.writePatch(id, loaded, patch, session.cookie);
+    let patch = this.patchFor(loaded, session);
+    if (!patch && !cookieChanged(storedCookieOf(loaded), cookie)) return;
+    patch ??= NO_CHANGE;
+    const stored = await this.writePatch(id, loaded, patch, ttlMs, cookie);
     if (stored !== null) this.snapshots.set(session, stored);
+  }
+
+  private async slide(id: string, session: SessionData): Promise<void> {
+    const loaded = this.snapshots.get(session) ?? this.loadedRaw.get(session);
+    if (loaded !== undefined) {
+      if (cookieChanged(storedCookieOf(loaded), plainCookie(session)))
+        await this.save(id, session);
+      return;
+    }
+    const ttlMs = writeTtlMs(plainCookie(session), this.storeTtlMs, this.now());
+    if (ttlMs <= 0) await this.deleteRaw(id);
+    else await this.expireRaw(id, ttlMs);
+  }
+
+  /** The stored sessions that read as sessions; the others are counted in one warning. */
+  private async readable(operation: string): Promise<[string, SessionData][]> {
+    const sessions: [string, SessionData][] = [];
+    let skipped = 0;
+    for (const [sid, raw] of await this.listRaw()) {
+      const data = raw === null ? null : parseSessionJson(raw);
+      if (data) sessions.push([sid, data as unknown as SessionData]);
+      else skipped += 1;
+    }
+    if (skipped > 0) {
+      this.logger.warn(`${operation}(): skipped ${skipped} stored entries that are not sessions`);
+    }
+    return sessions;
   }
 
   /**
@@ -271,13 +421,14 @@ export abstract class MergingStore extends Store {
     id: string,
     base: string,
     patch: SessionPatch,
-    cookie?: unknown,
+    expiry: WriteExpiry,
+    cookie?: StoredCookie,
   ): Promise<string | null> {
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       const merged = applyPatch(parseSessionJson(base) ?? {}, patch) as Record<string, unknown>;
       if (cookie !== undefined) merged.cookie = cookie;
       const next = JSON.stringify(merged);
-      const result = await this.compareAndSwap(id, base, next);
+      const result = await this.compareAndSwap(id, base, next, expiry);
       if (result === null) return null;
       if (result === true) return next;
       base = result;
@@ -307,4 +458,42 @@ function assignOrDelete(object: Record<string, unknown>, key: string, value: unk
       writable: true,
       configurable: true,
     });
+}
+
+/** The session's cookie as it is stored (express-session's Cookie serialises itself). */
+function plainCookie(session: SessionData): StoredCookie {
+  return JSON.parse(JSON.stringify(session.cookie ?? {})) as StoredCookie;
+}
+
+function storedCookieOf(raw: string): StoredCookie | undefined {
+  return parseSessionJson(raw)?.cookie as StoredCookie | undefined;
+}
+
+/**
+ * The work as a promise when there is no callback; otherwise nothing, and the callback is called
+ * once, on its own tick: an error it throws is the caller's, never an unhandled rejection.
+ */
+function respond<T>(
+  work: Promise<T>,
+  action: string,
+  callback?: ValueCallback<T>,
+): Promise<T> | undefined {
+  const settled = work.catch((err: unknown) => Promise.reject(storeError(action, err)));
+  if (!callback) return settled;
+  settled.then(
+    (value) => process.nextTick(callback, null, value),
+    (err: unknown) => process.nextTick(callback, err),
+  );
+  return undefined;
+}
+
+function respondVoid(
+  work: Promise<unknown>,
+  action: string,
+  callback?: Callback,
+): Promise<void> | undefined {
+  const done = work.then(() => undefined);
+  if (!callback) return respond(done, action);
+  respond(done, action, (err) => (err ? callback(err) : callback()));
+  return undefined;
 }

@@ -1,5 +1,4 @@
-import type { SessionData } from 'express-session';
-import { MergingStore, type SwapResult } from '../merging.store';
+import { MergingStore, type SwapResult, type WriteExpiry } from '../merging.store';
 import { parseSessionJson } from '../session-patch';
 
 interface Entry {
@@ -18,32 +17,22 @@ export interface MemorySessionStoreOptions {
   now?: () => number;
 }
 
-type Callback = (err?: unknown) => void;
-type AllCallback = (
-  err: unknown,
-  sessions?: SessionData[] | Record<string, SessionData> | null,
-) => void;
-type LengthCallback = (err: unknown, length?: number) => void;
-
 /**
  * The embedded store. Unlike express-session's MemoryStore it is bounded and expiring (expired
- * sessions are dropped and freed). Past `maxSessions` the least recently used anonymous session
- * is evicted, and a signed-in one (a session with a `user`) only when no anonymous one is left:
- * a flood of cookie-less visitors cannot sign users out. Each kind is a map in last-use order,
- * and every session has the same lifetime, so eviction and the sweep only look at oldest ends.
+ * sessions are dropped and freed, each at its own cookie's expiry at the latest). Past
+ * `maxSessions` the least recently used anonymous session is evicted, and a signed-in one (a
+ * session with a `user`) only when no anonymous one is left: a flood of cookie-less visitors
+ * cannot sign users out. Each kind is a map in last-use order, so eviction only looks at oldest
+ * ends; the sweep looks at every entry (expiries follow each cookie).
  */
 export class MemorySessionStore extends MergingStore {
   private readonly anonymous: Lru = new Map();
   private readonly signedIn: Lru = new Map();
-  private readonly ttlMs: number;
-  private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: MemorySessionStoreOptions) {
-    super();
-    this.ttlMs = options.ttlSeconds * 1000;
-    this.now = options.now ?? Date.now;
-    const interval = options.sweepInterval ?? Math.min(this.ttlMs, 60_000);
+    super(options.ttlSeconds * 1000, options.now);
+    const interval = options.sweepInterval ?? Math.min(this.storeTtlMs, 60_000);
     this.sweeper = setInterval(() => this.sweep(), interval);
     this.sweeper.unref();
   }
@@ -52,13 +41,18 @@ export class MemorySessionStore extends MergingStore {
     return this.anonymous.size + this.signedIn.size;
   }
 
+  /** How long a stored session has left, in ms, or null when there is none (diagnostics). */
+  ttlOf(id: string): number | null {
+    const found = this.live(id);
+    return found ? found[1].expiresAt - this.now() : null;
+  }
+
   /** Drops every expired session. */
   sweep(): void {
     const now = this.now();
     for (const lru of [this.anonymous, this.signedIn]) {
       for (const [id, entry] of lru) {
-        if (entry.expiresAt > now) break;
-        lru.delete(id);
+        if (entry.expiresAt <= now) lru.delete(id);
       }
     }
   }
@@ -67,30 +61,44 @@ export class MemorySessionStore extends MergingStore {
     clearInterval(this.sweeper);
   }
 
-  protected async readRaw(id: string): Promise<string | null> {
+  protected async readRaw(id: string, expiryOf: (raw: string) => number): Promise<string | null> {
     const found = this.live(id);
     if (!found) return null;
-    const [lru, entry] = found;
-    lru.delete(id);
-    lru.set(id, { raw: entry.raw, expiresAt: this.now() + this.ttlMs });
-    return entry.raw;
+    const { raw } = found[1];
+    const ttlMs = expiryOf(raw);
+    if (ttlMs <= 0) {
+      this.forget(id);
+      return null;
+    }
+    this.put(id, raw, ttlMs);
+    return raw;
   }
 
-  protected async writeRaw(id: string, raw: string): Promise<void> {
-    this.put(id, raw);
+  protected async writeRaw(id: string, raw: string, ttlMs = this.storeTtlMs): Promise<void> {
+    this.put(id, raw, ttlMs);
   }
 
-  protected override async writeRawIfAbsent(id: string, raw: string): Promise<boolean> {
+  protected override async writeRawIfAbsent(
+    id: string,
+    raw: string,
+    ttlMs = this.storeTtlMs,
+  ): Promise<boolean> {
     if (this.live(id)) return false;
-    this.put(id, raw);
+    this.put(id, raw, ttlMs);
     return true;
   }
 
-  protected async compareAndSwap(id: string, expected: string, next: string): Promise<SwapResult> {
+  protected async compareAndSwap(
+    id: string,
+    expected: string,
+    next: string,
+    expiry: WriteExpiry = this.storeTtlMs,
+  ): Promise<SwapResult> {
     const found = this.live(id);
     if (!found) return null;
-    if (found[1].raw !== expected) return found[1].raw;
-    this.put(id, next);
+    const [, entry] = found;
+    if (entry.raw !== expected) return entry.raw;
+    this.put(id, next, expiry === 'keep' ? entry.expiresAt - this.now() : expiry);
     return true;
   }
 
@@ -102,27 +110,25 @@ export class MemorySessionStore extends MergingStore {
     this.forget(id);
   }
 
-  override all(callback: AllCallback): void {
+  protected async expireRaw(id: string, ttlMs: number): Promise<void> {
+    const found = this.live(id);
+    if (found) this.put(id, found[1].raw, ttlMs);
+  }
+
+  protected async listRaw(): Promise<[string, string | null][]> {
     this.sweep();
-    const sessions: Record<string, SessionData> = {};
+    const entries: [string, string | null][] = [];
     for (const lru of [this.anonymous, this.signedIn]) {
-      for (const [id, entry] of lru) {
-        const data = parseSessionJson(entry.raw);
-        if (data) sessions[id] = data as unknown as SessionData;
-      }
+      for (const [id, entry] of lru) entries.push([id, entry.raw]);
     }
-    callback(null, sessions);
+    return entries;
   }
 
-  override length(callback: LengthCallback): void {
-    this.sweep();
-    callback(null, this.size);
-  }
-
-  override clear(callback?: Callback): void {
+  protected async clearRaw(): Promise<number> {
+    const count = this.size;
     this.anonymous.clear();
     this.signedIn.clear();
-    callback?.();
+    return count;
   }
 
   private live(id: string): [Lru, Entry] | undefined {
@@ -140,10 +146,10 @@ export class MemorySessionStore extends MergingStore {
     if (!this.anonymous.delete(id)) this.signedIn.delete(id);
   }
 
-  private put(id: string, raw: string): void {
+  private put(id: string, raw: string, ttlMs: number): void {
     this.forget(id);
     const lru = isSignedIn(raw) ? this.signedIn : this.anonymous;
-    lru.set(id, { raw, expiresAt: this.now() + this.ttlMs });
+    lru.set(id, { raw, expiresAt: this.now() + ttlMs });
     while (this.size > this.options.maxSessions) {
       const from = this.anonymous.size > 0 ? this.anonymous : this.signedIn;
       from.delete(from.keys().next().value as string);

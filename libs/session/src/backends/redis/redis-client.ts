@@ -15,6 +15,14 @@ export function redisClientKind(client: RedisClientLike): 'standalone' | 'cluste
   return 'standalone';
 }
 
+/**
+ * Bulk strings as Buffers: the exact bytes stored, whatever their encoding. RESP marks a bulk
+ * string with `$` (node-redis' RESP_TYPES.BLOB_STRING), named here so that `redis` itself is
+ * loaded only when the Redis store is configured.
+ */
+const BLOB_STRING = '$'.charCodeAt(0);
+const AS_BYTES = { typeMapping: { [BLOB_STRING]: Buffer } };
+
 /** A Lua script run by EVALSHA, loaded with EVAL the first time a server has not seen it. */
 export class LuaScript {
   readonly sha: string;
@@ -43,28 +51,68 @@ export class RedisCommands {
     return this.kind === 'cluster';
   }
 
-  send<T = Reply>(key: string, args: string[]): Promise<T> {
-    return withTimeout(this.sendNow<T>(key, args), this.timeoutMs, `Redis ${args[0]}`);
+  send<T = Reply>(key: string, args: string[], options?: typeof AS_BYTES): Promise<T> {
+    return withTimeout(this.sendNow<T>(key, args, options), this.timeoutMs, `Redis ${args[0]}`);
   }
 
-  private sendNow<T>(key: string, args: string[]): Promise<T> {
+  private sendNow<T>(key: string, args: string[], options?: typeof AS_BYTES): Promise<T> {
     switch (this.kind) {
       case 'cluster':
-        return (this.client as RedisClusterType).sendCommand<T>(key, false, args);
+        return (this.client as RedisClusterType).sendCommand<T>(key, false, args, options);
       case 'sentinel':
-        return (this.client as RedisSentinelType).sendCommand<T>(false, args);
+        return (this.client as RedisSentinelType).sendCommand<T>(false, args, options);
       default:
-        return (this.client as RedisClientType).sendCommand<T>(args);
+        return (this.client as RedisClientType).sendCommand<T>(args, options);
     }
   }
 
-  async run<T = Reply>(script: LuaScript, keys: string[], args: string[]): Promise<T> {
+  /** A command whose string reply comes back as the bytes stored (null when there is none). */
+  sendForBytes(key: string, args: string[]): Promise<Buffer | null> {
+    return this.send<Buffer | null>(key, args, AS_BYTES);
+  }
+
+  run<T = Reply>(script: LuaScript, keys: string[], args: string[]): Promise<T> {
+    return this.runWith<T>(script, keys, args);
+  }
+
+  /** A script whose string replies come back as bytes. */
+  runForBytes(script: LuaScript, keys: string[], args: string[]): Promise<number | Buffer | null> {
+    return this.runWith<number | Buffer | null>(script, keys, args, AS_BYTES);
+  }
+
+  /**
+   * Every key matching `pattern`: SCAN on a standalone server, on each master of a cluster.
+   * Maintenance only, never on a request path.
+   */
+  async scanKeys(pattern: string): Promise<string[]> {
+    const nodes = this.isCluster
+      ? await Promise.all(
+          (this.client as RedisClusterType).masters.map((master) =>
+            (this.client as RedisClusterType).nodeClient(master),
+          ),
+        )
+      : [this.client as RedisClientType];
+    const keys = new Set<string>();
+    for (const node of nodes) {
+      for await (const page of node.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
+        for (const key of page) keys.add(String(key));
+      }
+    }
+    return [...keys];
+  }
+
+  private async runWith<T>(
+    script: LuaScript,
+    keys: string[],
+    args: string[],
+    options?: typeof AS_BYTES,
+  ): Promise<T> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await this.send<T>(keys[0], ['EVALSHA', script.sha, ...tail]);
+      return await this.send<T>(keys[0], ['EVALSHA', script.sha, ...tail], options);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.send<T>(keys[0], ['EVAL', script.source, ...tail]);
+      return this.send<T>(keys[0], ['EVAL', script.source, ...tail], options);
     }
   }
 }

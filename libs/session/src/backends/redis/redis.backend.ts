@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { utcDayOf } from '../../analytics/analytics-days';
 import type { RedisStoreOptions, ResolvedSessionOptions } from '../../session.options';
-import { loadOptionalDependency } from '../../optional-dependency';
 import type { SessionBackend } from '../backend';
 import { analyticsActiveWindowMs, registryLifetimeSeconds } from '../backend-lifetimes';
 import { probeHealth } from '../probe-health';
@@ -26,8 +25,6 @@ export async function createRedisBackend(
   config: RedisStoreOptions,
   options: ResolvedSessionOptions,
 ): Promise<SessionBackend> {
-  // Checked at start-up, so that a missing package is one line now rather than a failure later.
-  await loadOptionalDependency('connect-redis', 'the Redis store');
   const owns = !config.client;
   const logger = new Logger('SessionModule');
   const client =
