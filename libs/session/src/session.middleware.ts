@@ -7,6 +7,7 @@ import { SessionErrors } from './errors';
 import { markNewSession } from './security/session-origin';
 import { HeaderSessionReader } from './security/header-session';
 import { finishSessionHeaders } from './security/session-response-headers';
+import { sessionIdGenerator } from './security/session-successor';
 import { SessionSecurity } from './security/session-security.service';
 import { SESSION_BACKEND, type SessionBackend } from './backends/backend';
 import { SessionBackendCalls } from './backends/backend-calls';
@@ -54,7 +55,7 @@ export class SessionMiddleware implements NestMiddleware {
       saveUninitialized: options.saveUninitialized,
       rolling: options.rolling,
       unset: options.unset,
-      ...(options.genid ? { genid: options.genid } : {}),
+      genid: sessionIdGenerator(options.genid),
       ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     });
     this.hasUnsavedChanges = access.hasUnsavedChanges?.bind(access);

@@ -8,6 +8,7 @@ import { SessionErrors, SessionStoreError } from './errors';
 import { newCsrfToken } from './security/csrf';
 import { isHeaderSession, markHeaderSession } from './security/header-session';
 import { signSessionId } from './security/session-token';
+import { setNextSessionId, successorIdOf } from './security/session-successor';
 import { SessionEvents, type SessionEndReason } from './session-events';
 import { SessionRegistry } from './registry/session-registry.service';
 import { SESSION_BACKEND, type SessionBackend } from './backends/backend';
@@ -193,10 +194,17 @@ export class SessionService {
   /**
    * A new session id with the same data. The CSRF token changes too unless `keepCsrfToken`
    * (periodic rotation keeps it, so that a client's next write does not fail). A header session
-   * gets its new token in the `x-session-token` response header.
+   * gets its new token in the `x-session-token` response header. A signed-in session's new id
+   * derives from its old one and its last rotation, so that two requests rotating it at once
+   * agree on one successor.
    */
   async rotate(req: Request, { keepCsrfToken = false } = {}): Promise<void> {
-    const maxAge = sessionOf(req).cookie.originalMaxAge;
+    const { cookie, auth } = sessionOf(req);
+    const maxAge = cookie.originalMaxAge;
+    if (auth) {
+      const rotatedAt = auth.rotatedAt ?? auth.createdAt;
+      setNextSessionId(req, successorIdOf(this.options.secret[0], req.sessionID, rotatedAt));
+    }
     await this.regenerate(req, Object.keys(sessionOf(req)));
     const session = sessionOf(req);
     if (maxAge !== null && maxAge !== undefined) session.cookie.maxAge = maxAge;
