@@ -217,6 +217,54 @@ describe('the backend boundary', () => {
     });
   });
 
+  describe('while Redis is down', () => {
+    let redis: PrivateRedisServer;
+    beforeAll(async () => {
+      redis = new PrivateRedisServer(await freePort());
+      await redis.start();
+    });
+    afterAll(() => redis.stop());
+
+    it('answers the registry and analytics paths with 503, never 500, and recovers', async () => {
+      const live = await createLibraryApp(
+        {
+          store: {
+            type: 'redis',
+            url: redis.url,
+            prefix: `o:${randomUUID()}:`,
+            commandTimeout: 300,
+          },
+        },
+        [AccountController],
+      );
+      app = live;
+      await request(server(live)).post('/login/u1').expect(201);
+      await request(server(live)).get('/sessions/u1').expect(200);
+      await redis.stop();
+      const list = await request(server(live)).get('/sessions/u1');
+      expect({ status: list.status, body: list.body }).toEqual({
+        status: 503,
+        body: STORE_UNAVAILABLE,
+      });
+      const revoke = await request(server(live)).delete('/sessions/u1');
+      expect({ status: revoke.status, body: revoke.body }).toEqual({
+        status: 503,
+        body: STORE_UNAVAILABLE,
+      });
+      await expect(live.get(SessionAnalytics).getStats(1)).rejects.toMatchObject({
+        status: 503,
+      });
+      expect(await live.get(SessionHealthService).check()).toMatchObject({ status: 'down' });
+      await redis.start();
+      for (let i = 0; i < 50; i++) {
+        if ((await live.get(SessionHealthService).check()).status === 'up') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const listed = await request(server(live)).get('/sessions/u1').expect(200);
+      expect(listed.body).toEqual([]);
+    });
+  });
+
   describe('a custom express-session store', () => {
     it('warns at start-up that the registry and analytics are per process', async () => {
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);

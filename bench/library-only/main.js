@@ -7,7 +7,9 @@
  * the baseline has none), SessionService.login and AuthGuard. No helmet, no global guard, pipe or
  * interceptor: what this app costs over the baseline is what the library costs.
  *
- * Environment: PORT, REDIS_URL, SESSION_SECRET. Needs `npm run build` (libs/session/dist).
+ * Environment: PORT, REDIS_URL, SESSION_SECRET; BENCH_ANALYTICS=stalled gives it an analytics
+ * backend whose records never answer (bench/analytics-stall.js). Needs `npm run build`
+ * (libs/session/dist).
  */
 require('reflect-metadata');
 const { Module, UnauthorizedException } = require('@nestjs/common');
@@ -38,6 +40,15 @@ class AuthController {
 Reflect.defineMetadata('design:paramtypes', [kit.SessionService], AuthController);
 decorateAuthController(AuthController, kit.AuthGuard);
 
+/** An analytics backend that never answers: a stalled database. */
+const never = () => new Promise(() => {});
+const stalledAnalytics = {
+  recordStart: never,
+  recordActivity: never,
+  recordEnd: never,
+  stats: never,
+};
+
 class AppModule {}
 Module({
   imports: [
@@ -45,6 +56,7 @@ Module({
       secret: process.env.SESSION_SECRET,
       store: { type: 'redis', url: process.env.REDIS_URL },
       csrf: { enabled: false },
+      ...(process.env.BENCH_ANALYTICS === 'stalled' ? { analytics: stalledAnalytics } : {}),
     }),
   ],
   controllers: [AuthController],
