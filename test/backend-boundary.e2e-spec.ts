@@ -294,6 +294,19 @@ describe('the backend boundary', () => {
       }
     });
 
+    it('answers 503 once the command timeout passes when it stops answering', async () => {
+      const store = new MemoryStore();
+      app = await createLibraryApp({ store }, [AccountController]);
+      const login = await request(server(app)).post('/login/u1').expect(201);
+      const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      store.get = () => undefined;
+      const res = await request(server(app)).get('/sessions/u1').set('Cookie', cookie);
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 503,
+        body: STORE_UNAVAILABLE,
+      });
+    });
+
     it('is reported down by the health check when it fails, up when it answers', async () => {
       const store = new MemoryStore();
       app = await createLibraryApp({ store }, [AccountController]);

@@ -45,7 +45,8 @@ export class SessionMiddleware implements NestMiddleware {
     private readonly security: SessionSecurity,
     private readonly contextResolver: SessionContextResolver,
   ) {
-    const { store, access } = backend;
+    const store = backend.requestStore ?? backend.store;
+    const { access } = backend;
     this.handler = session({
       secret: options.secret,
       name: options.name,

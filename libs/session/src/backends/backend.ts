@@ -60,7 +60,10 @@ export interface SessionStoreAccess {
 export interface SessionBackend {
   /** 'memory', 'redis', or 'custom' for a store passed in. */
   readonly kind: string;
+  /** The store as built by the module or passed in by the user (SESSION_STORE). */
   readonly store: Store;
+  /** What express-session is given when it is not `store` itself (a user's store, bounded in time). */
+  readonly requestStore?: Store;
   readonly access: SessionStoreAccess;
   readonly registry: SessionRegistryBackend;
   /** null with `analytics: false`. */
