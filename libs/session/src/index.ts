@@ -106,6 +106,7 @@ export type {
 export { MergingStore } from './backends/merging.store';
 export type {
   SwapResult,
+  WriteExpiry,
   ValueChange,
   ValueUpdate,
   SessionRekeyEvent,
