@@ -7,7 +7,7 @@ import { REDIS_URL } from '../support/app-factory';
 import { ROOT } from '../support/sample-process';
 
 const run = promisify(execFile);
-const LIBRARY_INDEX = path.join(ROOT, 'dist/libs/session/index.js');
+const LIBRARY_INDEX = path.join(ROOT, 'libs/session/dist/index.js');
 const PROBE = path.join(ROOT, 'test/store-contract/support/callback-probe.js');
 
 /** The probe runs the built library (CI builds before testing); built here when missing. */
