@@ -57,14 +57,14 @@ export class SessionRegistry {
 
   /**
    * Records a session (`sid`: its id, as `req.sessionID`) under its user (at login, and again
-   * after its id changed) and, past `maxSessionsPerUser`, revokes the user's oldest other
-   * sessions. The registry keeps the handle and the session's stored id, never its id.
+   * after its id changed) and, past `maxSessionsPerUser`, revokes the user's oldest sessions.
+   * The registry keeps the handle and the session's stored id, never its id.
    */
   async record(userId: string, entry: RegistryEntry): Promise<void> {
     const stored = { ...entry, sid: this.access.storedIdOf(entry.sid) };
     const count = await this.calls.run('registry put', () => this.backend.put(userId, stored));
     const max = this.options.maxSessionsPerUser;
-    if (max !== false && count > max) await this.enforceLimit(userId, max, entry.handle);
+    if (max !== false && count > max) await this.enforceLimit(userId, max);
   }
 
   /** Drops a session from its user's index (the session itself is destroyed by the caller). */
@@ -141,15 +141,19 @@ export class SessionRegistry {
       .catch(() => undefined);
   }
 
-  private async enforceLimit(userId: string, max: number, keepHandle: string): Promise<void> {
+  /**
+   * Keeps the user's `max` newest sessions and revokes the others. Every enforcer keeps the
+   * newest of what it sees (ties broken by handle), never itself first: logins racing on several
+   * instances then agree, and exactly `max` sessions stay, rather than an older login evicting
+   * newer ones while a newer one evicts it.
+   */
+  private async enforceLimit(userId: string, max: number): Promise<void> {
     const live = await this.liveEntries(userId);
-    const excess = live.length - max;
-    if (excess <= 0) return;
-    const oldest = live
-      .filter(({ entry }) => entry.handle !== keepHandle)
-      .sort((a, b) => a.entry.createdAt - b.entry.createdAt)
-      .slice(0, excess);
-    await this.revoke(userId, oldest, 'evicted');
+    if (live.length <= max) return;
+    const newestFirst = [...live].sort(
+      (a, b) => b.entry.createdAt - a.entry.createdAt || (a.entry.handle < b.entry.handle ? -1 : 1),
+    );
+    await this.revoke(userId, newestFirst.slice(max), 'evicted');
   }
 
   /** The user's entries whose session still exists and still belongs to the user. */
