@@ -182,7 +182,7 @@ export abstract class MergingStore extends Store {
   override all(): Promise<SessionMap>;
   override all(callback: ValueCallback<SessionMap>): void;
   override all(callback?: ValueCallback<SessionMap>) {
-    const work = this.readable('all').then((sessions) => {
+    const work = this.readableSessions('all').then((sessions) => {
       const map = Object.create(null) as SessionMap;
       for (const [sid, data] of sessions) map[sid] = data;
       return map;
@@ -194,7 +194,7 @@ export abstract class MergingStore extends Store {
   override length(callback: ValueCallback<number>): void;
   override length(callback?: ValueCallback<number>) {
     return respond(
-      this.readable('length').then((sessions) => sessions.length),
+      this.readableSessions('length').then((sessions) => sessions.length),
       'length',
       callback,
     );
@@ -205,7 +205,7 @@ export abstract class MergingStore extends Store {
   ids(callback: ValueCallback<string[]>): void;
   ids(callback?: ValueCallback<string[]>) {
     return respond(
-      this.readable('ids').then((sessions) => sessions.map(([sid]) => sid)),
+      this.readableSessions('ids').then((sessions) => sessions.map(([sid]) => sid)),
       'ids',
       callback,
     );
@@ -399,7 +399,7 @@ export abstract class MergingStore extends Store {
   }
 
   /** The stored sessions that read as sessions; the others are counted in one warning. */
-  private async readable(operation: string): Promise<[string, SessionData][]> {
+  private async readableSessions(operation: string): Promise<[string, SessionData][]> {
     const sessions: [string, SessionData][] = [];
     let skipped = 0;
     for (const [sid, raw] of await this.listRaw()) {
