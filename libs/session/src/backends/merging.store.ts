@@ -93,10 +93,7 @@ export abstract class MergingStore extends Store {
    * round trip where it can; when that is zero or less the session has expired: delete it and
    * resolve null.
    */
-  protected abstract readRaw(
-    id: string,
-    expiryOf: (raw: string) => number,
-  ): Promise<string | null>;
+  protected abstract readRaw(id: string, expiryOf: (raw: string) => number): Promise<string | null>;
   /** Stores a session's JSON, expiring `ttlMs` from now. */
   protected abstract writeRaw(id: string, raw: string, ttlMs: number): Promise<void>;
   /**
@@ -389,8 +386,7 @@ export abstract class MergingStore extends Store {
   private async slide(id: string, session: SessionData): Promise<void> {
     const loaded = this.snapshots.get(session) ?? this.loadedRaw.get(session);
     if (loaded !== undefined) {
-      if (cookieChanged(storedCookieOf(loaded), plainCookie(session)))
-        await this.save(id, session);
+      if (cookieChanged(storedCookieOf(loaded), plainCookie(session))) await this.save(id, session);
       return;
     }
     const ttlMs = writeTtlMs(plainCookie(session), this.storeTtlMs, this.now());
