@@ -108,9 +108,6 @@ const PAGE_HISTORY_KEYS = {
   isPage: true,
 } satisfies KeysOf<PageHistoryOptions>;
 
-/** The option names `SessionModuleOptions` accepts at the top level (for docs and tests). */
-export const SESSION_OPTION_KEYS: readonly string[] = Object.keys(MODULE_KEYS);
-
 /** @internal Unknown keys anywhere in the options, each named with a suggestion for a near miss. */
 export function findUnknownOptions(options: SessionModuleOptions): SessionOptionProblem[] {
   const problems: SessionOptionProblem[] = [];
@@ -174,4 +171,25 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
+}
+
+/**
+ * @internal Every option by its path, for the README's test: the top-level keys, those of the
+ * nested objects (`cookie.sameSite`), and the stores' (`store.prefix`).
+ */
+export function sessionOptionPaths(): { options: string[]; store: string[] } {
+  const nested = (prefix: string, keys: object) => Object.keys(keys).map((key) => prefix + key);
+  return {
+    options: [
+      ...Object.keys(MODULE_KEYS),
+      ...nested('cookie.', COOKIE_KEYS),
+      ...nested('csrf.', CSRF_KEYS),
+      ...nested('pageHistory.', PAGE_HISTORY_KEYS),
+      ...nested('headerSessions.', HEADER_SESSION_KEYS),
+    ],
+    // `type` is the discriminant, shown as `{ type: 'memory' }` and so on.
+    store: [
+      ...new Set([...nested('store.', MEMORY_STORE_KEYS), ...nested('store.', REDIS_STORE_KEYS)]),
+    ].filter((path) => path !== 'store.type'),
+  };
 }
