@@ -186,6 +186,7 @@ export function sessionOptionPaths(): { options: string[]; store: string[] } {
       ...nested('csrf.', CSRF_KEYS),
       ...nested('pageHistory.', PAGE_HISTORY_KEYS),
       ...nested('headerSessions.', HEADER_SESSION_KEYS),
+      ...nested('idsAtRest.', IDS_AT_REST_KEYS),
     ],
     // `type` is the discriminant, shown as `{ type: 'memory' }` and so on.
     store: [
