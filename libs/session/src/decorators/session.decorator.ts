@@ -6,7 +6,7 @@ import { decoratedRequestOf } from '../context/session-context.resolver';
 /**
  * The typed session (`@Session() session: AppSession`), or one key of it
  * (`@Session('cart') cart?: Cart`), on controllers, resolvers and gateways. This is the typed
- * replacement for `@nestjs/common`'s untyped `Session`: import it from 'nest-session-kit'.
+ * replacement for `@nestjs/common`'s untyped `Session`: import it from the nest-session-kit package.
  */
 export const Session = createParamDecorator<keyof SessionData | string | undefined>((key, ctx) => {
   const { req } = decoratedRequestOf(ctx);
