@@ -7,19 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Response } from 'express';
-
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'AUTH_REQUIRED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'TOO_MANY_REQUESTS',
-  503: 'SERVICE_UNAVAILABLE',
-};
+import { errorBodyOf } from 'nest-session-kit';
 
 /** Every error leaves as `{ statusCode, code, message, ...extra }`: no stack, no paths. */
 @Catch()
@@ -51,23 +39,7 @@ export class ApiErrorFilter implements ExceptionFilter {
         body: { statusCode: status, code: 'INTERNAL_ERROR', message: 'Internal server error' },
       };
     }
-    const status = exception.getStatus();
-    const response = exception.getResponse();
-    const fallbackCode =
-      CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
-    if (
-      typeof response === 'object' &&
-      response !== null &&
-      typeof (response as { code?: unknown }).code === 'string'
-    ) {
-      return { status, body: { ...(response as Record<string, unknown>), statusCode: status } };
-    }
-    const message =
-      typeof response === 'string'
-        ? response
-        : typeof (response as { message?: unknown }).message === 'string'
-          ? (response as { message: string }).message
-          : exception.message;
-    return { status, body: { statusCode: status, code: fallbackCode, message } };
+    const body = errorBodyOf(exception);
+    return { status: body.statusCode, body: { ...body } };
   }
 }
