@@ -79,7 +79,11 @@ describe('startup with a bad configuration (module creation)', () => {
       const port = await freePort();
       const started = Date.now();
       // CI exports REDIS_URL; the variable under test must be the only store variable set.
-      const err = await startupError({ SESSION_SECRET: TEST_SECRET, REDIS_URL: undefined, ...env(port) });
+      const err = await startupError({
+        SESSION_SECRET: TEST_SECRET,
+        REDIS_URL: undefined,
+        ...env(port),
+      });
       const message = messageOf(err);
       expect(message).toContain(`"${option}"`);
       expect(message).toContain(`127.0.0.1:${port}`);
