@@ -24,6 +24,11 @@ export interface ContractStore {
 
 export interface StoreTarget {
   name: string;
+  /**
+   * False for a store whose values are text of a known encoding (PostgreSQL's jsonb): bytes that
+   * are not valid UTF-8 cannot be stored there at all, so the case about them does not apply.
+   */
+  keepsAnyBytes?: boolean;
   /** A fresh, empty store (its own prefix), ttl as given. */
   create(ttlSeconds: number): Promise<ContractStore>;
   /** Releases what `create` made. */
@@ -509,21 +514,24 @@ export function describeStoreContract(target: StoreTarget): void {
         expect(await t.rawOf(sid)).toBeNull();
       });
 
-      it('updates a stored value that is not valid UTF-8, comparing its bytes exactly', async () => {
-        const sid = newSid();
-        const json = JSON.stringify(sessionWith(MINUTE, { name: 'XX', n: 1 }));
-        const bytes = Buffer.from(json, 'utf8');
-        const at = bytes.indexOf('XX');
-        bytes[at] = 0xff;
-        bytes[at + 1] = 0xfe;
-        await t.plant(sid, bytes, MINUTE);
-        const live = await load(sid);
-        live.n = 2;
-        await save(live);
-        expect(await store.get(sid)).toMatchObject({ n: 2 });
-        expect(await store.update(sid, (data) => Object.assign(data, { n: 3 }))).toBe(true);
-        expect(await store.peek(sid)).toMatchObject({ n: 3 });
-      });
+      (target.keepsAnyBytes === false ? it.skip : it)(
+        'updates a stored value that is not valid UTF-8, comparing its bytes exactly',
+        async () => {
+          const sid = newSid();
+          const json = JSON.stringify(sessionWith(MINUTE, { name: 'XX', n: 1 }));
+          const bytes = Buffer.from(json, 'utf8');
+          const at = bytes.indexOf('XX');
+          bytes[at] = 0xff;
+          bytes[at + 1] = 0xfe;
+          await t.plant(sid, bytes, MINUTE);
+          const live = await load(sid);
+          live.n = 2;
+          await save(live);
+          expect(await store.get(sid)).toMatchObject({ n: 2 });
+          expect(await store.update(sid, (data) => Object.assign(data, { n: 3 }))).toBe(true);
+          expect(await store.peek(sid)).toMatchObject({ n: 3 });
+        },
+      );
 
       it('update() and peek() leave the expiry as it is', async () => {
         const sid = newSid();

@@ -20,10 +20,16 @@ export interface TestApp {
 
 /**
  * The sample app, configured as main.ts does, with env overriding process.env. It runs on the
- * memory store unless env names a REDIS_URL (process.env's, which CI sets, is not inherited).
+ * memory store unless env names a REDIS_URL or a DATABASE_URL (process.env's, which CI sets, are
+ * not inherited).
  */
 export async function createTestApp(env: SampleEnv = {}): Promise<TestApp> {
-  const fullEnv: SampleEnv = { SESSION_SECRET: TEST_SECRET, REDIS_URL: '', ...env };
+  const fullEnv: SampleEnv = {
+    SESSION_SECRET: TEST_SECRET,
+    REDIS_URL: '',
+    DATABASE_URL: '',
+    ...env,
+  };
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(fullEnv)],
   }).compile();
@@ -48,10 +54,27 @@ export function redisEnv(extra: SampleEnv = {}): SampleEnv {
   return { REDIS_URL, SESSION_PREFIX: `test:${randomUUID()}:sess:`, ...extra };
 }
 
-/** The two stores every session suite runs on. */
+/** Env for an app on the run's PostgreSQL database, in a schema of its own. */
+export function postgresEnv(extra: SampleEnv = {}): SampleEnv {
+  return {
+    DATABASE_URL: testDatabaseUrl(),
+    DATABASE_SCHEMA: `app_${randomUUID().replace(/-/g, '')}`,
+    ...extra,
+  };
+}
+
+/** The private database the global setup made for this run. */
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is unset: the e2e global setup makes it');
+  return url;
+}
+
+/** The three stores every session suite runs on. */
 export const STORES: [string, () => SampleEnv][] = [
   ['memory store', () => ({})],
   ['Redis store', () => redisEnv()],
+  ['PostgreSQL store', () => postgresEnv()],
 ];
 
 /** The demo users by short name. */

@@ -1,7 +1,10 @@
-// The e2e suites run against a real Redis: when it does not answer, they fail here, loudly.
+// The e2e suites run against a real Redis and a real PostgreSQL: when one does not answer, they
+// fail here, loudly. PostgreSQL gets a private database for the run.
 const net = require('node:net');
+const { createTestDatabase } = require('./postgres-database');
 
 module.exports = async function globalSetup() {
+  await createTestDatabase();
   const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const port = Number(url.port || 6379);
   const host = url.hostname || '127.0.0.1';

@@ -28,6 +28,9 @@ export type {
   RedisClusterStoreOptions,
   RedisSentinelStoreOptions,
   RedisStoreOptions,
+  PostgresStoreOptions,
+  PostgresPoolLike,
+  PostgresPruneOptions,
   CsrfOptions,
   HeaderSessionOptions,
   SessionRouteInfo,
@@ -117,6 +120,10 @@ export type { MemorySessionStoreOptions } from './backends/memory/memory-session
 export { RedisSessionStore } from './backends/redis/redis-session.store';
 export type { RedisSessionStoreOptions } from './backends/redis/redis-session.store';
 export type { RedisClientLike } from './backends/redis/redis-client-like';
+export { PostgresSessionStore } from './backends/postgres/postgres-session.store';
+export type { PostgresSessionStoreOptions } from './backends/postgres/postgres-session.store';
+export { postgresSchemaSql } from './backends/postgres/postgres-schema';
+export type { PostgresSchemaNames } from './backends/postgres/postgres-schema';
 export { Session, SessionUser, SessionId } from './decorators/session.decorator';
 export {
   Roles,

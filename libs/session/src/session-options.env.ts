@@ -8,7 +8,7 @@ type Env = (name: string) => string | undefined;
  * Module options from the environment (see the README's table): SESSION_SECRET (comma-separated
  * to rotate), SESSION_NAME, SESSION_PREFIX, REDIS_URL or REDIS_CLUSTER_NODES (comma-separated
  * host:port seeds) or REDIS_SENTINELS (comma-separated host:port) with REDIS_SENTINEL_NAME
- * (default mymaster), COOKIE_DOMAIN, COOKIE_SAMESITE, TRUST_PROXY,
+ * (default mymaster) or DATABASE_URL (PostgreSQL) with DATABASE_SCHEMA (default public), COOKIE_DOMAIN, COOKIE_SAMESITE, TRUST_PROXY,
  * ALLOWED_ORIGINS, SESSION_IDLE_TIMEOUT_MS, SESSION_ABSOLUTE_TIMEOUT_MS, SESSION_FRESH_MS,
  * SESSION_MAX_PER_USER, SESSION_BIND_IP, SESSION_BIND_USER_AGENT, SESSION_BINDING_MISMATCH,
  * SESSION_ALLOW_MEMORY_STORE, SESSION_HASH_IDS (false: the store keys on raw ids),
@@ -62,6 +62,10 @@ function storeFromEnv(env: Env): SessionStoreOption {
   if (sentinels) {
     const name = text(env, 'REDIS_SENTINEL_NAME') ?? 'mymaster';
     return { type: 'redis', sentinel: { sentinels, name }, prefix };
+  }
+  const connectionString = text(env, 'DATABASE_URL');
+  if (connectionString) {
+    return { type: 'postgres', connectionString, schema: text(env, 'DATABASE_SCHEMA') };
   }
   return { type: 'memory' };
 }

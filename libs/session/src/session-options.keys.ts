@@ -5,6 +5,8 @@ import type {
   HeaderSessionOptions,
   IdsAtRestOptions,
   MemoryStoreOptions,
+  PostgresPruneOptions,
+  PostgresStoreOptions,
   RedisStoreOptions,
   SessionCookieOptions,
   SessionModuleOptions,
@@ -90,6 +92,25 @@ const REDIS_STORE_KEYS = {
   loginReplicaWait: true,
 } satisfies KeysOf<RedisStoreOptions>;
 
+const POSTGRES_STORE_KEYS = {
+  type: true,
+  connectionString: true,
+  pool: true,
+  schema: true,
+  table: true,
+  createTables: true,
+  ttl: true,
+  prune: true,
+  poolSize: true,
+  connectTimeout: true,
+  commandTimeout: true,
+} satisfies KeysOf<PostgresStoreOptions>;
+
+const POSTGRES_PRUNE_KEYS = {
+  interval: true,
+  batchSize: true,
+} satisfies KeysOf<PostgresPruneOptions>;
+
 const HEADER_SESSION_KEYS = {
   enabled: true,
   headerName: true,
@@ -124,6 +145,10 @@ export function findUnknownOptions(options: SessionModuleOptions): SessionOption
     const type = (store as { type?: unknown }).type;
     if (type === 'memory') check(problems, 'store.', store, MEMORY_STORE_KEYS);
     if (type === 'redis') check(problems, 'store.', store, REDIS_STORE_KEYS);
+    if (type === 'postgres') {
+      check(problems, 'store.', store, POSTGRES_STORE_KEYS);
+      check(problems, 'store.prune.', (store as { prune?: unknown }).prune, POSTGRES_PRUNE_KEYS);
+    }
   }
   return problems;
 }
@@ -190,7 +215,12 @@ export function sessionOptionPaths(): { options: string[]; store: string[] } {
     ],
     // `type` is the discriminant, shown as `{ type: 'memory' }` and so on.
     store: [
-      ...new Set([...nested('store.', MEMORY_STORE_KEYS), ...nested('store.', REDIS_STORE_KEYS)]),
+      ...new Set([
+        ...nested('store.', MEMORY_STORE_KEYS),
+        ...nested('store.', REDIS_STORE_KEYS),
+        ...nested('store.', POSTGRES_STORE_KEYS),
+        ...nested('store.prune.', POSTGRES_PRUNE_KEYS),
+      ]),
     ].filter((path) => path !== 'store.type'),
   };
 }

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isExpressStore } from './backends/is-express-store';
 import { SessionConfigurationError, type SessionOptionProblem } from './errors';
 import { validateRedisStore } from './backends/redis/redis-store-options.validation';
+import { validatePostgresStore } from './backends/postgres/postgres-store-options.validation';
 import type { ResolvedSessionOptions } from './session.options';
 import { OptionProblems } from './session-options.problems';
 import { SessionContextResolver } from './context/session-context.resolver';
@@ -126,7 +127,7 @@ function validateStore(problems: OptionProblems, options: ResolvedSessionOptions
       problems.add(
         'store',
         'the memory store is not for production (sessions vanish on restart and are not shared): ' +
-          'use { type: "redis" } or set allowMemoryStore: true',
+          'use { type: "redis" } or { type: "postgres" }, or set allowMemoryStore: true',
       );
     }
     return;
@@ -135,9 +136,14 @@ function validateStore(problems: OptionProblems, options: ResolvedSessionOptions
     validateRedisStore(problems, store as Record<string, unknown>);
     return;
   }
+  if (type === 'postgres') {
+    validatePostgresStore(problems, store as Record<string, unknown>);
+    return;
+  }
   problems.add(
     'store',
-    'must be { type: "memory" }, { type: "redis", url | cluster | sentinel | client } or an express-session Store',
+    'must be { type: "memory" }, { type: "redis", url | cluster | sentinel | client }, ' +
+      '{ type: "postgres", connectionString | pool } or an express-session Store',
   );
 }
 

@@ -103,7 +103,63 @@ export interface RedisStoreOptions {
   loginReplicaWait?: number | false;
 }
 
-export type SessionStoreOption = MemoryStoreOptions | RedisStoreOptions | Store;
+/** What the PostgreSQL store needs of a pool: node-postgres' `Pool` (or anything shaped like it). */
+export interface PostgresPoolLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  connect(): Promise<{
+    query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+    release(err?: Error | boolean): void;
+  }>;
+  end(): Promise<void>;
+  on?(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/** Deleting expired rows: every `interval` ms, `batchSize` rows per statement, one instance at a time. */
+export interface PostgresPruneOptions {
+  /** @default 60000 */
+  interval?: number;
+  /** @default 1000 */
+  batchSize?: number;
+}
+
+/**
+ * PostgreSQL on node-postgres (`pg`): give exactly one of `connectionString` (a pool the module
+ * creates and ends at shutdown) or `pool` (yours). Sessions, the per-user index and the analytics
+ * live in tables named after `table` in `schema`.
+ */
+export interface PostgresStoreOptions {
+  type: 'postgres';
+  /** `postgres://user:password@host:port/database`. */
+  connectionString?: string;
+  /** A node-postgres Pool that stays its owner's to end. */
+  pool?: PostgresPoolLike;
+  /** The schema the tables live in. @default 'public' */
+  schema?: string;
+  /** The sessions table; the others take its name as a prefix (`sessions_users`, ...). @default 'sessions' */
+  table?: string;
+  /**
+   * Create the schema and the tables at start-up when missing (`CREATE ... IF NOT EXISTS`).
+   * `false`: they come from your migrations (`postgresSchemaSql()`), and start-up fails, naming
+   * the table, when one is missing. @default true
+   */
+  createTables?: boolean;
+  /** Server-side lifetime in seconds, slid on every read. @default derived from idleTimeout */
+  ttl?: number;
+  /** How expired rows are deleted; `false`: not by this app (a job of your own). */
+  prune?: PostgresPruneOptions | false;
+  /** Connections in the pool the module creates. @default 10 */
+  poolSize?: number;
+  /** How long the start-up connection may take, in ms. @default 5000 */
+  connectTimeout?: number;
+  /**
+   * How long one query may take, waiting for a free connection included, before the request
+   * gets a 503, in ms. @default 2000
+   */
+  commandTimeout?: number;
+}
+
+export type SessionStoreOption =
+  MemoryStoreOptions | RedisStoreOptions | PostgresStoreOptions | Store;
 
 export interface CsrfOptions {
   /** `false` turns CSRF protection off. @default true */

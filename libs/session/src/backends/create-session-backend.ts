@@ -6,6 +6,7 @@ import { createCustomStoreBackend } from './custom/custom-store.backend';
 import { isExpressStore } from './is-express-store';
 import { createMemoryBackend } from './memory/memory.backend';
 import { createRedisBackend } from './redis/redis.backend';
+import { createPostgresBackend } from './postgres/postgres.backend';
 import { MergingStore } from './merging.store';
 import { idsAtRestOf } from '../security/session-ids-at-rest';
 
@@ -37,6 +38,7 @@ function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend
   const store = options.store;
   if (isExpressStore(store)) return createCustomStoreBackend(store, options);
   if (store.type === 'memory') return createMemoryBackend(store, options);
+  if (store.type === 'postgres') return createPostgresBackend(store, options);
   return createRedisBackend(store, options);
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { userHashOf } from '../../analytics/user-hash';
 import { isExpiredDay } from '../../analytics/analytics-days';
 import { durationBucketOf, emptyDurationCounts } from '../../analytics/duration-bucket';
 import type {
@@ -37,13 +37,13 @@ export class MemoryAnalyticsBackend implements SessionAnalyticsBackend {
     const day = this.counters(fact.at);
     day.sessionsStarted += 1;
     day.logins += 1;
-    day.userHashes.add(hashOf(fact.userId));
+    day.userHashes.add(userHashOf(fact.userId));
     day.countries.set(fact.country, (day.countries.get(fact.country) ?? 0) + 1);
     this.touch(fact.member, fact.at);
   }
 
   async recordActivity(fact: SessionActivityFact): Promise<void> {
-    this.counters(fact.at).userHashes.add(hashOf(fact.userId));
+    this.counters(fact.at).userHashes.add(userHashOf(fact.userId));
     this.touch(fact.member, fact.at);
   }
 
@@ -112,8 +112,4 @@ export class MemoryAnalyticsBackend implements SessionAnalyticsBackend {
   private oldestMember(): string | undefined {
     return this.active.keys().next().value;
   }
-}
-
-function hashOf(userId: string): string {
-  return createHash('sha256').update(userId).digest('base64url').slice(0, 22);
 }

@@ -1,0 +1,5 @@
+const { dropTestDatabase } = require('./postgres-database');
+
+module.exports = async function globalTeardown() {
+  await dropTestDatabase();
+};
