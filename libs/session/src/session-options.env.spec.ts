@@ -86,6 +86,18 @@ describe('sessionOptionsFromEnv', () => {
     });
   });
 
+  it('reads DATABASE_URL as the PostgreSQL store, with DATABASE_SCHEMA', () => {
+    const url = 'postgres://app:secret@db:5432/app';
+    expect(sessionOptionsFromEnv({ DATABASE_URL: url }).store).toEqual({
+      type: 'postgres',
+      connectionString: url,
+      schema: undefined,
+    });
+    expect(
+      sessionOptionsFromEnv({ DATABASE_URL: url, DATABASE_SCHEMA: 'auth' }).store,
+    ).toMatchObject({ type: 'postgres', schema: 'auth' });
+  });
+
   it('reads REDIS_SENTINELS with REDIS_SENTINEL_NAME, mymaster by default', () => {
     expect(sessionOptionsFromEnv({ REDIS_SENTINELS: 's1:26379,s2:26379' }).store).toEqual({
       type: 'redis',

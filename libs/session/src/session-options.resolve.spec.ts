@@ -60,6 +60,21 @@ describe('resolveSessionOptions', () => {
     expect(err.message).toContain('did you mean "store.prefix"?');
   });
 
+  it('names misspelt PostgreSQL store and prune keys, with the key meant', () => {
+    const err = errorOf({
+      secret: SECRET,
+      store: {
+        type: 'postgres',
+        connectionString: 'postgres://h/db',
+        tabel: 'sessions',
+        prune: { intervall: 5000 },
+      },
+    });
+    expect(err.problems.map((p) => p.option)).toEqual(['store.tabel', 'store.prune.intervall']);
+    expect(err.message).toContain('did you mean "store.table"?');
+    expect(err.message).toContain('did you mean "store.prune.interval"?');
+  });
+
   it('names an unknown key that is near nothing without a suggestion', () => {
     const err = errorOf({ secret: SECRET, somethingElseEntirely: true });
     expect(err.message).toContain('"somethingElseEntirely": is not an option');

@@ -169,9 +169,25 @@ describe('validateSessionOptions', () => {
 
     it('a store of an unknown shape', () => {
       const bad = (store: unknown) => ({ store: store as SessionModuleOptions['store'] });
-      expectRefused(bad({ type: 'postgres' }), 'store', /memory.*redis/);
+      expectRefused(bad({ type: 'mysql' }), 'store', /memory.*redis.*postgres/);
       expectRefused(bad('redis'), 'store');
       expectRefused(bad({ get: () => undefined }), 'store');
+    });
+
+    it('a PostgreSQL store without a connection, with two, or with names that are not identifiers', () => {
+      const pg = (store: Record<string, unknown>) =>
+        ({ store: { type: 'postgres', ...store } }) as unknown as SessionModuleOptions;
+      const url = 'postgres://localhost/app';
+      expectRefused(pg({}), 'store', /connectionString or a pool/);
+      expectRefused(pg({ connectionString: url, pool: { query: () => undefined } }), 'store.pool');
+      expectRefused(pg({ connectionString: 'mysql://localhost/app' }), 'store.connectionString');
+      expectRefused(pg({ connectionString: url, table: 'x; drop table y' }), 'store.table');
+      expectRefused(pg({ connectionString: url, schema: 'a"b' }), 'store.schema');
+      expectRefused(pg({ connectionString: url, table: 'x'.repeat(50) }), 'store.table');
+      expectRefused(pg({ connectionString: url, prune: { interval: 0 } }), 'store.prune.interval');
+      expectRefused(pg({ connectionString: url, prune: true }), 'store.prune');
+      expectRefused(pg({ connectionString: url, createTables: 'yes' }), 'store.createTables');
+      expectRefused(pg({ connectionString: url, poolSize: 0 }), 'store.poolSize');
     });
 
     it('an allowed origin that is not an origin', () => {

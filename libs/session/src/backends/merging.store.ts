@@ -6,6 +6,7 @@ import { SessionIdsAtRest } from '../security/session-ids-at-rest';
 import {
   applyPatch,
   diffJson,
+  jsonEqual,
   parseSessionJson,
   sessionDataOf,
   type SessionPatch,
@@ -285,14 +286,14 @@ export abstract class MergingStore extends Store {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const stored: Record<string, unknown> = parseSessionJson(base) ?? {};
       const value = change(structuredClone(stored[key]) as T | undefined);
+      const unchanged = jsonEqual(stored[key], value);
       assignOrDelete(stored, key, value);
       const next: string = JSON.stringify(stored);
-      const result: SwapResult =
-        next === base
-          ? true
-          : await this.compareAndSwap(id, base, next, 'keep').catch((err: unknown) => {
-              throw storeError('write', err);
-            });
+      const result: SwapResult = unchanged
+        ? true
+        : await this.compareAndSwap(id, base, next, 'keep').catch((err: unknown) => {
+            throw storeError('write', err);
+          });
       if (typeof result === 'string') {
         base = result;
         continue;

@@ -1,3 +1,5 @@
+import { jsonEqual } from './session-patch';
+
 /** The cookie of a stored session, as express-session's Cookie serialises it. */
 export interface StoredCookie {
   originalMaxAge?: number | null;
@@ -51,7 +53,7 @@ export function cookieChanged(before: StoredCookie | undefined, after: StoredCoo
   if (!before) return true;
   const { expires: _e1, originalMaxAge: ageBefore, ...restBefore } = before;
   const { expires: _e2, originalMaxAge: ageAfter, ...restAfter } = after;
-  if (JSON.stringify(restBefore) !== JSON.stringify(restAfter)) return true;
+  if (!jsonEqual(restBefore, restAfter)) return true;
   if (typeof ageBefore === 'number' && typeof ageAfter === 'number') {
     return Math.abs(ageBefore - ageAfter) > MAX_AGE_DRIFT_MS;
   }

@@ -1,6 +1,7 @@
 import {
   applyPatch,
   diffJson,
+  jsonEqual,
   parseSessionJson,
   sessionDataOf,
   type SessionPatch,
@@ -79,6 +80,27 @@ describe('diffJson', () => {
       kind: 'merge',
       entries: new Map([['a', { kind: 'replace', value: 'x' }]]),
     });
+  });
+});
+
+describe('jsonEqual', () => {
+  it('ignores the order of object keys at any depth, arrays included (jsonb reorders them)', () => {
+    const stored = JSON.parse(
+      '{"n": 1, "cart": [{"qty": 2, "id": "mouse"}], "cookie": {"path": "/", "httpOnly": true}}',
+    );
+    const live = { cookie: { httpOnly: true, path: '/' }, cart: [{ id: 'mouse', qty: 2 }], n: 1 };
+    expect(jsonEqual(stored, live)).toBe(true);
+    expect(diffJson(stored, live)).toBeUndefined();
+  });
+
+  it('tells apart what differs: values, lengths, missing keys, arrays and objects', () => {
+    expect(jsonEqual({ a: 1 }, { a: 2 })).toBe(false);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqual([1], [1, 1])).toBe(false);
+    expect(jsonEqual({ a: 1, b: undefined }, { a: 1, c: undefined })).toBe(false);
+    expect(jsonEqual({}, [])).toBe(false);
+    expect(jsonEqual(null, {})).toBe(false);
+    expect(jsonEqual('1', 1)).toBe(false);
   });
 });
 

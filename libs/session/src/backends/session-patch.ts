@@ -26,9 +26,29 @@ export function diffJson(before: unknown, after: unknown): SessionPatch | undefi
     }
     return entries.size > 0 ? { kind: 'merge', entries } : undefined;
   }
-  return JSON.stringify(before) === JSON.stringify(after)
-    ? undefined
-    : { kind: 'replace', value: after };
+  return jsonEqual(before, after) ? undefined : { kind: 'replace', value: after };
+}
+
+/**
+ * Whether two JSON values are equal, whatever the order of their objects' keys (a store such as
+ * PostgreSQL's jsonb gives them back in an order of its own).
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, i) => jsonEqual(item, b[i]))
+    );
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { SessionErrors } from '../errors';
 import { sessionOf } from '../request-session';
 import type { AppSession } from '../session.types';
+import { jsonEqual } from '../backends/session-patch';
 
 /** Names that would reach an object's prototype if used as a key. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -37,7 +38,7 @@ export function assertFits(what: string, value: unknown, maxBytes: number): void
   if (jsonByteSize(value) > maxBytes) throw SessionErrors.dataTooLarge(what, `${maxBytes} bytes`);
 }
 
-/** @internal whether two JSON values are equal. */
+/** @internal whether two JSON values are equal, whatever the order of their keys. */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return jsonEqual(a, b);
 }
