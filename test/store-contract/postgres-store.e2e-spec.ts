@@ -64,3 +64,30 @@ describeStoreContract({
     await pool.query(`DROP SCHEMA ${schemas.get(target.store)} CASCADE`);
   },
 });
+
+describe('PostgreSQL store: data that jsonb refuses', () => {
+  it('keeps U+0000 and lone surrogates exactly, through reads, merges and updates', async () => {
+    const schema = `odd_${randomUUID().replace(/-/g, '')}`;
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    await pool.query(postgresSchemaSql({ schema }));
+    const store = new PostgresSessionStore({ pool, schema, ttlSeconds: 60 });
+    const odd = 'a\u0000b \ud800 c\udfff';
+    const cookie = { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000).toISOString() };
+    try {
+      await store.set('odd', { cookie, note: odd } as never);
+      expect(await store.get('odd')).toMatchObject({ note: odd });
+      expect(await store.update('odd', (data) => Object.assign(data, { n: 2 }))).toBe(true);
+      expect(await store.peek('odd')).toMatchObject({ note: odd, n: 2 });
+      expect(await store.update('odd', (data) => Object.assign(data, { note: 'plain' }))).toBe(
+        true,
+      );
+      expect(await store.peek('odd')).toMatchObject({ note: 'plain', n: 2 });
+      const { rows } = await pool.query(
+        `SELECT jsonb_typeof(sess) AS kind FROM ${schema}.sessions`,
+      );
+      expect(rows).toEqual([{ kind: 'object' }]);
+    } finally {
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+});

@@ -19,6 +19,27 @@ export interface PostgresSessionStoreOptions {
 /** How much shorter than asked a read may leave the expiry before it is moved again, in ms. */
 const TTL_TOLERANCE_MS = 1000;
 
+/**
+ * What jsonb refuses: U+0000 and lone surrogates, which JSON.stringify writes as these escapes
+ * (it writes every other character as itself or a short escape).
+ */
+const JSONB_REFUSES = /\\u(0000|d[89a-f][0-9a-f]{2})/i;
+
+/**
+ * The document stored for a session's JSON: the JSON itself, or, when it holds what jsonb
+ * refuses, its text as a jsonb string (lossless; read back by `fromStored`).
+ */
+export function toStored(raw: string): string {
+  return JSONB_REFUSES.test(raw) ? JSON.stringify(raw) : raw;
+}
+
+/** A session's JSON from the stored document's text. */
+export function fromStored(text: string): string {
+  if (!text.startsWith('"')) return text;
+  const inner: unknown = JSON.parse(text);
+  return typeof inner === 'string' ? inner : text;
+}
+
 /** `now() + $n ms`, in the database's clock (every expiry is relative to it). */
 const inMs = (param: string) => `now() + ${param}::float8 * interval '1 millisecond'`;
 
@@ -27,7 +48,8 @@ const inMs = (param: string) => `now() + ${param}::float8 * interval '1 millisec
  * A read is one statement that returns the row and slides its expiry, writing only when the
  * expiry would move by more than a second; a write merges the request's changes by
  * compare-and-swap on the stored document (jsonb equality, so the database's own formatting of
- * the text does not matter) and never re-creates a deleted row. Rows past their expiry are never
+ * the text does not matter) and never re-creates a deleted row. Data that jsonb cannot hold
+ * (U+0000, lone surrogates) is stored as its JSON text in a jsonb string instead of failing. Rows past their expiry are never
  * returned, whether or not the pruner has deleted them yet.
  */
 export class PostgresSessionStore extends MergingStore {
@@ -61,7 +83,7 @@ export class PostgresSessionStore extends MergingStore {
       [id, guess, guess - TTL_TOLERANCE_MS],
     );
     if (rows.length === 0) return null;
-    const raw = rows[0].sess;
+    const raw = fromStored(rows[0].sess);
     const ttlMs = expiryOf(raw);
     if (ttlMs <= 0) {
       await this.deleteRaw(id);
@@ -79,7 +101,7 @@ export class PostgresSessionStore extends MergingStore {
       `INSERT INTO ${this.table} AS t (session_key, sess, expires_at)
        VALUES ($1, $2::jsonb, ${inMs('$3')})
        ON CONFLICT (session_key) DO UPDATE SET sess = EXCLUDED.sess, expires_at = EXCLUDED.expires_at`,
-      [id, raw, ttlMs],
+      [id, toStored(raw), ttlMs],
     );
   }
 
@@ -93,7 +115,7 @@ export class PostgresSessionStore extends MergingStore {
        VALUES ($1, $2::jsonb, ${inMs('$3')})
        ON CONFLICT (session_key) DO UPDATE SET sess = EXCLUDED.sess, expires_at = EXCLUDED.expires_at
        WHERE t.expires_at <= now()`,
-      [id, raw, ttlMs],
+      [id, toStored(raw), ttlMs],
     );
     return rowCount > 0;
   }
@@ -109,7 +131,7 @@ export class PostgresSessionStore extends MergingStore {
        SET sess = $3::jsonb,
            expires_at = CASE WHEN $4::float8 IS NULL THEN expires_at ELSE ${inMs('$4')} END
        WHERE session_key = $1 AND expires_at > now() AND sess = $2::jsonb`,
-      [id, expected, next, expiry === 'keep' ? null : expiry],
+      [id, toStored(expected), toStored(next), expiry === 'keep' ? null : expiry],
     );
     if (rowCount > 0) return true;
     return this.peekRaw(id);
@@ -124,7 +146,7 @@ export class PostgresSessionStore extends MergingStore {
       `SELECT sess::text AS sess FROM ${this.table} WHERE session_key = $1 AND expires_at > now()`,
       [id],
     );
-    return rows[0]?.sess ?? null;
+    return rows[0] ? fromStored(rows[0].sess) : null;
   }
 
   protected async expireRaw(id: string, ttlMs: number): Promise<void> {
@@ -139,7 +161,7 @@ export class PostgresSessionStore extends MergingStore {
     const { rows } = await this.queries.query<{ session_key: string; sess: string }>(
       `SELECT session_key, sess::text AS sess FROM ${this.table} WHERE expires_at > now()`,
     );
-    return rows.map((row) => [row.session_key, row.sess]);
+    return rows.map((row) => [row.session_key, fromStored(row.sess)]);
   }
 
   protected async clearRaw(): Promise<number> {
