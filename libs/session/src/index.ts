@@ -15,9 +15,11 @@ export {
   SESSION_OPTIONS,
   SESSION_STORE,
   SESSION_REDIS_CLIENT,
+  SESSION_POSTGRES_POOL,
   InjectSessionOptions,
   InjectSessionStore,
   InjectSessionRedisClient,
+  InjectSessionPostgresPool,
 } from './session.constants';
 export type {
   SessionModuleOptions,

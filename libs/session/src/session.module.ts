@@ -12,7 +12,12 @@ import {
   SessionContextResolver,
 } from './context/session-context.resolver';
 import { ConfigurableSessionModule, RAW_SESSION_OPTIONS } from './session.module-definition';
-import { SESSION_OPTIONS, SESSION_REDIS_CLIENT, SESSION_STORE } from './session.constants';
+import {
+  SESSION_OPTIONS,
+  SESSION_POSTGRES_POOL,
+  SESSION_REDIS_CLIENT,
+  SESSION_STORE,
+} from './session.constants';
 import type { ResolvedSessionOptions } from './session.options';
 import { resolveSessionOptions } from './session-options.resolve';
 import { CsrfGuard } from './guards/csrf.guard';
@@ -62,6 +67,11 @@ const providers: Provider[] = [
     useFactory: (backend: SessionBackend) => backend.redisClient ?? null,
   },
   {
+    provide: SESSION_POSTGRES_POOL,
+    inject: [SESSION_BACKEND],
+    useFactory: (backend: SessionBackend) => backend.postgresPool ?? null,
+  },
+  {
     provide: SESSION_REGISTRY_BACKEND,
     inject: [SESSION_BACKEND],
     useFactory: (backend: SessionBackend) => backend.registry,
@@ -101,6 +111,7 @@ const providers: Provider[] = [
     SESSION_OPTIONS,
     SESSION_STORE,
     SESSION_REDIS_CLIENT,
+    SESSION_POSTGRES_POOL,
     SESSION_BACKEND,
     SESSION_REGISTRY_BACKEND,
     SESSION_ANALYTICS_BACKEND,

@@ -1,7 +1,14 @@
 import type { RedisClientType } from 'redis';
 import { Module } from '@nestjs/common';
 import type { Store } from 'express-session';
-import { RedisSessionStore, SESSION_REDIS_CLIENT, SESSION_STORE } from 'nest-session-kit';
+import { ConfigService } from '@nestjs/config';
+import {
+  RedisSessionStore,
+  SESSION_POSTGRES_POOL,
+  SESSION_REDIS_CLIENT,
+  SESSION_STORE,
+  type PostgresPoolLike,
+} from 'nest-session-kit';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -10,6 +17,7 @@ import { SessionsController } from './sessions.controller';
 import { AUTH_STATE_STORE } from './state/auth-state.store';
 import { LoginThrottle } from './state/login-throttle.service';
 import { MemoryAuthStateStore } from './state/memory-auth-state.store';
+import { PostgresAuthStateStore } from './state/postgres-auth-state.store';
 import { RedisAuthStateStore } from './state/redis-auth-state.store';
 
 @Module({
@@ -22,11 +30,20 @@ import { RedisAuthStateStore } from './state/redis-auth-state.store';
     TotpVerifier,
     {
       provide: AUTH_STATE_STORE,
-      inject: [SESSION_REDIS_CLIENT, SESSION_STORE],
-      useFactory: (redis: RedisClientType | null, store: Store) =>
-        redis && store instanceof RedisSessionStore
-          ? new RedisAuthStateStore(redis, `${store.metaPrefix}auth:`)
-          : new MemoryAuthStateStore(),
+      inject: [SESSION_REDIS_CLIENT, SESSION_POSTGRES_POOL, SESSION_STORE, ConfigService],
+      useFactory: (
+        redis: RedisClientType | null,
+        pool: PostgresPoolLike | null,
+        store: Store,
+        config: ConfigService,
+      ) => {
+        if (redis && store instanceof RedisSessionStore) {
+          return new RedisAuthStateStore(redis, `${store.metaPrefix}auth:`);
+        }
+        if (pool)
+          return new PostgresAuthStateStore(pool, config.get('DATABASE_SCHEMA') || 'public');
+        return new MemoryAuthStateStore();
+      },
     },
   ],
 })

@@ -1,6 +1,7 @@
 import type { SessionData, Store } from 'express-session';
 import type { SessionStoreError } from '../errors';
 import type { ValueChange, ValueUpdate } from './merging.store';
+import type { PostgresPoolLike } from '../session.options';
 import type { RedisClientLike } from './redis/redis-client';
 import type { SessionAnalyticsBackend } from './session-analytics.backend';
 import type { SessionRegistryBackend } from './session-registry.backend';
@@ -58,7 +59,7 @@ export interface SessionStoreAccess {
  * with it. SessionModule picks one at start-up (SESSION_BACKEND); nothing else looks at which.
  */
 export interface SessionBackend {
-  /** 'memory', 'redis', or 'custom' for a store passed in. */
+  /** 'memory', 'redis', 'postgres', or 'custom' for a store passed in. */
   readonly kind: string;
   /** The store as built by the module or passed in by the user (SESSION_STORE). */
   readonly store: Store;
@@ -74,6 +75,8 @@ export interface SessionBackend {
   readonly commandTimeoutMs: number;
   /** The node-redis client of the Redis backend (SESSION_REDIS_CLIENT), else undefined. */
   readonly redisClient?: RedisClientLike;
+  /** The node-postgres pool of the PostgreSQL backend (SESSION_POSTGRES_POOL), else undefined. */
+  readonly postgresPool?: PostgresPoolLike;
   health(timeoutMs: number): Promise<SessionStoreHealth>;
   /**
    * Resolves once a login's writes (its session and its index entry) are as durable as the

@@ -69,6 +69,7 @@ export async function createPostgresBackend(
     analytics: new PostgresAnalyticsBackend(queries, tables, activeWindowMs, utcDayOf),
     shared: true,
     commandTimeoutMs,
+    postgresPool: pool,
     health: (timeoutMs) => probeHealth(() => queries.query('SELECT 1'), timeoutMs),
     toStoreError: (err, action) => toSessionStoreError(action, err),
     close: async () => {
