@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { RedisStore } from 'connect-redis';
-import { Cookie, type SessionData } from 'express-session';
 import { createClient, type RedisClientType } from 'redis';
 import { RedisSessionStore } from 'nest-session-kit';
 import { REDIS_URL } from '../support/app-factory';
+import { sessionWith } from './store-contract';
 
 const MINUTE = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function sessionWith(maxAgeMs: number, fields: Record<string, unknown> = {}): SessionData {
-  const cookie = new Cookie({ maxAge: maxAgeMs });
-  return { cookie: JSON.parse(JSON.stringify(cookie)), ...fields } as unknown as SessionData;
-}
 
 /** connect-redis 9 and this library's Redis store on the same Redis, under the same prefix. */
 describe('interop with connect-redis 9 on the same Redis', () => {
