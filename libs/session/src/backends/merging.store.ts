@@ -50,6 +50,8 @@ type ValueCallback<T> = (err: unknown, value?: T) => void;
 type SessionMap = Record<string, SessionData>;
 
 const MAX_MERGE_ATTEMPTS = 16;
+/** How many unreadable stored sessions are remembered as reported (each is reported once). */
+const MAX_REPORTED_UNREADABLE = 1000;
 const NO_CHANGE: SessionPatch = { kind: 'merge', entries: new Map() };
 
 /**
@@ -77,6 +79,7 @@ export abstract class MergingStore extends Store {
   /** For each live session object: the stored JSON it was loaded from or last saved as. */
   private readonly snapshots = new WeakMap<object, string>();
   private idsAtRest = SessionIdsAtRest.RAW;
+  private readonly reportedUnreadable = new Set<string>();
 
   /**
    * @param storeTtlMs the longest the store keeps a session after its last use
@@ -355,7 +358,7 @@ export abstract class MergingStore extends Store {
     if (raw === null) return null;
     const data = seen.raw === raw && seen.data !== undefined ? seen.data : parseSessionJson(raw);
     if (!data) {
-      this.logger.warn('Ignoring an unreadable stored session');
+      this.reportUnreadable(this.storedIdOf(sid));
       return null;
     }
     slideCookie(data.cookie as StoredCookie, now);
@@ -393,6 +396,16 @@ export abstract class MergingStore extends Store {
     const ttlMs = writeTtlMs(plainCookie(session), this.storeTtlMs, this.now());
     if (ttlMs <= 0) await this.deleteRaw(id);
     else await this.expireRaw(id, ttlMs);
+  }
+
+  /** Warns once about each unreadable stored session that a request reads as none. */
+  private reportUnreadable(id: string): void {
+    if (this.reportedUnreadable.has(id)) return;
+    if (this.reportedUnreadable.size >= MAX_REPORTED_UNREADABLE) this.reportedUnreadable.clear();
+    this.reportedUnreadable.add(id);
+    this.logger.warn(
+      'Ignoring an unreadable stored session (not a JSON object with a usable cookie): it reads as no session',
+    );
   }
 
   /** The stored sessions that read as sessions; the others are counted in one warning. */

@@ -218,12 +218,30 @@ describe('parseSessionJson', () => {
     });
   });
 
-  it.each(['{', '', '[]', 'null', '"text"', '42', '{"n":1}', '{"cookie":null}', '{"cookie":[]}'])(
-    'reads %p as no session',
-    (raw) => {
-      expect(parseSessionJson(raw)).toBeNull();
-    },
-  );
+  it('reads a cookie with an expiry and a max age, or with neither', () => {
+    const expires = '2030-01-01T00:00:00.000Z';
+    const raw = `{"cookie":{"expires":"${expires}","originalMaxAge":60000}}`;
+    expect(parseSessionJson(raw)).toEqual({ cookie: { expires, originalMaxAge: 60000 } });
+    expect(parseSessionJson('{"cookie":{"expires":null,"originalMaxAge":null}}')).not.toBeNull();
+  });
+
+  it.each([
+    '{',
+    '',
+    '[]',
+    'null',
+    '"text"',
+    '42',
+    '{"n":1}',
+    '{"cookie":null}',
+    '{"cookie":[]}',
+    '{"cookie":"x"}',
+    '{"cookie":{"expires":"not a date"}}',
+    '{"cookie":{"expires":12}}',
+    '{"cookie":{"originalMaxAge":"60000"}}',
+  ])('reads %p as no session', (raw) => {
+    expect(parseSessionJson(raw)).toBeNull();
+  });
 });
 
 describe('sessionDataOf', () => {

@@ -81,17 +81,33 @@ export function sessionDataOf(session: object): JsonObject {
 }
 
 /**
- * Parses stored session JSON; anything that is not an object with a cookie object (corrupt or
- * foreign data) reads as no session rather than an error.
+ * Parses stored session JSON; anything that is not an object with a cookie object whose expiry
+ * and max age express-session can use (corrupt or foreign data) reads as no session rather than
+ * an error.
  */
 export function parseSessionJson(json: string): JsonObject | null {
   try {
     const value: unknown = JSON.parse(json);
-    if (!isPlainObject(value) || !isPlainObject(value.cookie)) return null;
+    if (!isPlainObject(value) || !isUsableCookie(value.cookie)) return null;
     return value;
   } catch {
     return null;
   }
+}
+
+/** A cookie express-session can rebuild and send: a valid expiry (or none), a numeric max age (or none). */
+function isUsableCookie(cookie: unknown): cookie is JsonObject {
+  if (!isPlainObject(cookie)) return false;
+  const { expires, originalMaxAge } = cookie;
+  const expiresOk =
+    expires === undefined ||
+    expires === null ||
+    (typeof expires === 'string' && !Number.isNaN(Date.parse(expires)));
+  const maxAgeOk =
+    originalMaxAge === undefined ||
+    originalMaxAge === null ||
+    (typeof originalMaxAge === 'number' && Number.isFinite(originalMaxAge));
+  return expiresOk && maxAgeOk;
 }
 
 function isPlainObject(value: unknown): value is JsonObject {

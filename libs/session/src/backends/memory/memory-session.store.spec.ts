@@ -260,6 +260,22 @@ describe('MemorySessionStore', () => {
     });
   });
 
+  it('reports each unreadable stored session once, however often it is read', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const store = storeWith();
+      await store.plant('bad-one-aaaaaaaaaaaaaaaaaaaa', '{"cookie":{"expires":"not a date"}}');
+      await store.plant('bad-two-aaaaaaaaaaaaaaaaaaaa', '[1]');
+      for (let i = 0; i < 5; i++) {
+        await expect(get(store, 'bad-one-aaaaaaaaaaaaaaaaaaaa')).resolves.toBeNull();
+        await expect(get(store, 'bad-two-aaaaaaaaaaaaaaaaaaaa')).resolves.toBeNull();
+      }
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('reports a failing read as a SessionStoreError', async () => {
     class FailingStore extends MemorySessionStore {
       protected override readRaw(): Promise<string | null> {
