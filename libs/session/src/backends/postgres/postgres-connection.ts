@@ -62,6 +62,9 @@ async function createPool(
     max: config.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: options.commandTimeout,
     query_timeout: options.commandTimeout,
+    // The server cancels a statement the app stopped waiting for, so a write answered with 503
+    // does not land later.
+    statement_timeout: options.commandTimeout,
     idleTimeoutMillis: 30_000,
     application_name: 'nest-session-kit',
   });

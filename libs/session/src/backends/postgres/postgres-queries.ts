@@ -38,7 +38,17 @@ export class PostgresQueries {
       query: (text: string, values?: unknown[]) => Promise<QueryResult<unknown>>,
     ) => Promise<T>,
   ): Promise<T> {
-    const client = await withTimeout(this.pool.connect(), this.timeoutMs, 'PostgreSQL connect');
+    const connecting = this.pool.connect();
+    const client = await withTimeout(connecting, this.timeoutMs, 'PostgreSQL connect').catch(
+      (err: unknown) => {
+        // A connection that comes after the timeout goes back to the pool, not nowhere.
+        connecting.then(
+          (late) => late.release(),
+          () => undefined,
+        );
+        throw err;
+      },
+    );
     const query = async (text: string, values: unknown[] = []) => {
       const result = await withTimeout(
         client.query(text, values),
