@@ -58,6 +58,42 @@ const destroy = (store: MemorySessionStore, sid = SID) =>
   );
 
 describe('MergingStore (through the memory store)', () => {
+  it('lets requests that all recorded activity at once settle on the first time stored, in linear work', async () => {
+    let swaps = 0;
+    class CountingStore extends MemorySessionStore {
+      protected override compareAndSwap(
+        ...args: Parameters<MemorySessionStore['compareAndSwap']>
+      ): Promise<SwapResult> {
+        swaps += 1;
+        return super.compareAndSwap(...args);
+      }
+    }
+    const store = new CountingStore({ maxSessions: 100, ttlSeconds: 600 });
+    stores.push(store);
+    await set(store, { user: { id: 'u1', roles: ['user'] }, auth: { lastActivityAt: 1000 } });
+    const copies = await Promise.all(Array.from({ length: 20 }, () => load(store)));
+    copies.forEach((copy, i) => {
+      copy.auth = { ...(copy.auth as object), lastActivityAt: 2000 + i } as never;
+    });
+    await Promise.all(copies.map((copy) => save(copy)));
+    expect(swaps).toBeLessThanOrEqual(2 * copies.length);
+    const stored = (await getRaw(store)) as { auth: { lastActivityAt: number } };
+    expect(stored.auth.lastActivityAt).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("still writes a request's other changes when another recorded the activity first", async () => {
+    const store = newStore();
+    await set(store, { user: { id: 'u1', roles: ['user'] }, auth: { lastActivityAt: 1000 } });
+    const a = await load(store);
+    const b = await load(store);
+    a.auth = { ...(a.auth as object), lastActivityAt: 2000 } as never;
+    b.auth = { ...(b.auth as object), lastActivityAt: 2001 } as never;
+    b.theme = 'dark';
+    await save(a);
+    await save(b);
+    expect(await getRaw(store)).toMatchObject({ theme: 'dark', auth: { lastActivityAt: 2000 } });
+  });
+
   it('keeps both changes when two copies change different keys', async () => {
     const store = newStore();
     await set(store, { user: { id: 'u1', roles: ['user'] } });

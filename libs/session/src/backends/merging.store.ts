@@ -434,9 +434,13 @@ export abstract class MergingStore extends Store {
     expiry: WriteExpiry,
     cookie?: StoredCookie,
   ): Promise<string | null> {
+    const loadedActivity = activityOf(parseSessionJson(base));
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       const merged = applyPatch(parseSessionJson(base) ?? {}, patch) as Record<string, unknown>;
       if (cookie !== undefined) merged.cookie = cookie;
+      if (attempt > 0 && settledMeanwhile(parseSessionJson(base) ?? {}, merged, loadedActivity)) {
+        return base;
+      }
       const next = JSON.stringify(merged);
       const result = await this.compareAndSwap(id, base, next, expiry);
       if (result === null) return null;
@@ -468,6 +472,36 @@ function assignOrDelete(object: Record<string, unknown>, key: string, value: unk
       writable: true,
       configurable: true,
     });
+}
+
+/** `auth.lastActivityAt` of a stored session, if it has one. */
+function activityOf(data: Record<string, unknown> | null): number | undefined {
+  const auth = data?.auth as { lastActivityAt?: unknown } | undefined;
+  return typeof auth?.lastActivityAt === 'number' ? auth.lastActivityAt : undefined;
+}
+
+/**
+ * After a conflict: when another request recorded the session's activity since this one loaded
+ * it, the stored time stands (the two are within one activity window), and when that leaves
+ * nothing else for this request to write, it is done. Without it, every request in flight when
+ * the activity window passes rewrites the time in turn, each invalidating the others.
+ */
+function settledMeanwhile(
+  current: Record<string, unknown>,
+  merged: Record<string, unknown>,
+  loadedActivity: number | undefined,
+): boolean {
+  const stored = activityOf(current);
+  const auth = merged.auth as { lastActivityAt?: number } | undefined;
+  if (stored !== undefined && loadedActivity !== undefined && stored > loadedActivity && auth) {
+    auth.lastActivityAt = stored;
+  }
+  const { cookie: mergedCookie, ...mergedData } = merged;
+  const { cookie: currentCookie, ...currentData } = current;
+  return (
+    jsonEqual(mergedData, currentData) &&
+    !cookieChanged(currentCookie as StoredCookie | undefined, mergedCookie as StoredCookie)
+  );
 }
 
 /** The session's cookie as it is stored (express-session's Cookie serialises itself). */
