@@ -16,6 +16,10 @@
  *   BENCH_PROFILE=1        CPU-profile the apps under load even when every target is met
  *   BENCH_BUILD=1          run `npm run build` first even when dist exists
  *   BENCH_STRICT=1         exit 1 when a target is missed
+ *   BENCH_POSTGRES=0       skip the PostgreSQL step
+ *   BENCH_ONLY=postgres    run only the PostgreSQL step (with the sample on Redis beside it)
+ *   BENCH_PG_ROUNDS=6  BENCH_PG_RESTARTS=2  BENCH_PG_LOGINS=100  BENCH_PG_EXPIRED=100000
+ *   BENCH_PG_PRUNE_BATCH=1000  BENCH_PG_BIN=/usr/lib/postgresql/15/bin
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -24,12 +28,20 @@ const crypto = require('node:crypto');
 const { storedSessionCookie } = require('./lib/session-cookie');
 const { spawnSync, spawn } = require('node:child_process');
 const { openBenchRedis, commandStats, statsDelta, pipeline } = require('./lib/redis');
+const { openBenchPostgres, statementStats, statementsDelta } = require('./lib/postgres');
+const { postgresSessionWriter } = require('./lib/postgres-sessions');
+const { timePrune } = require('./lib/postgres-prune');
 const { startApp } = require('./lib/processes');
 const { login, sessionIdOf, statusOf, load } = require('./lib/http');
 const { summarizeProfile, diffProfiles } = require('./lib/profile');
 const { freePort, sleep, median, percentile, round, withTimeout } = require('./lib/util');
 const { cpuPlan } = require('./lib/cpu-pinning');
-const { printReport, updateBenchmarksMd } = require('./lib/report');
+const {
+  printReport,
+  printPostgresReport,
+  updateBenchmarksMd,
+  updatePostgresMd,
+} = require('./lib/report');
 
 const ROOT = path.resolve(__dirname, '..');
 const SAMPLE_MAIN = path.join(ROOT, 'dist/apps/sample/apps/sample/src/main.js');
@@ -60,13 +72,30 @@ const config = {
   smallScale: 1000,
   scale: envInt('BENCH_SCALE', 1_000_000),
   memorySessions: envInt('BENCH_MEMORY_SESSIONS', 100_000),
+  pgRounds: envInt('BENCH_PG_ROUNDS', 6),
+  pgRestarts: envInt('BENCH_PG_RESTARTS', 2),
+  pgLogins: envInt('BENCH_PG_LOGINS', 100),
+  pgExpired: envInt('BENCH_PG_EXPIRED', 100_000),
+  pgPruneBatch: envInt('BENCH_PG_PRUNE_BATCH', 1000),
 };
+const ONLY = process.env.BENCH_ONLY || 'all';
+if (!['all', 'postgres'].includes(ONLY)) {
+  throw new Error(`BENCH_ONLY=${ONLY}: expected postgres (or unset for everything)`);
+}
+const POSTGRES_ONLY = ONLY === 'postgres';
+const WITH_POSTGRES = POSTGRES_ONLY || process.env.BENCH_POSTGRES !== '0';
+/** The PostgreSQL samples' schemas (DATABASE_SCHEMA) in the bench database: 1k and 1M sessions. */
+const PG_SMALL = 'bench_small';
+const PG_LARGE = 'bench_large';
 const TARGETS = {
   throughputRatio: 0.95,
   commandsPerRead: 1.05,
   scaleFactor: 1.2,
+  queriesPerRead: 1.05,
 };
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 20 * 60_000;
+/** The variables that each name a store for the sample (at most one may be set). */
+const STORE_VARIABLES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'DATABASE_URL'];
 
 const cleanups = [];
 const log = (line) => console.log(`[bench] ${line}`);
@@ -86,6 +115,14 @@ async function main() {
   const cpus = cpuPlan();
   cpus.pinLoad(process.pid);
   if (redis.pid) cpus.pinLoad(redis.pid);
+  let pg = null;
+  if (WITH_POSTGRES) {
+    pg = await openBenchPostgres();
+    cleanups.push(() => pg.close());
+    // The postmaster's backends, forked later for the apps' connections, inherit its CPUs.
+    cpus.pinLoad(pg.pid);
+    log(`PostgreSQL ${pg.version}: ${pg.description}, database ${pg.database}`);
+  }
   log(`CPUs: ${cpus.description}`);
 
   const secret = crypto.randomBytes(24).toString('base64url'); // 32 characters
@@ -100,6 +137,9 @@ async function main() {
     baselineHeaders: { script: BASELINE_MAIN, env: { BASELINE_HEADERS: '1' } },
     libraryOnly: { script: LIBRARY_ONLY_MAIN },
     sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', redisUrl: largeUrl },
+    // The sample on PostgreSQL (DATABASE_URL), one schema each for the 1k and the 1M side.
+    pgSample: { script: SAMPLE_MAIN, readyPath: '/health', postgresSchema: PG_SMALL },
+    pgLarge: { script: SAMPLE_MAIN, readyPath: '/health', postgresSchema: PG_LARGE },
   };
   const apps = {};
   const sessions = {};
@@ -109,28 +149,26 @@ async function main() {
     const spec = specs[name];
     if (apps[name]) await apps[name].stop();
     const port = await freePort();
+    const store = spec.postgresSchema
+      ? { DATABASE_URL: pg.url, DATABASE_SCHEMA: spec.postgresSchema }
+      : { REDIS_URL: spec.redisUrl ?? smallUrl };
     apps[name] = await startApp({
       name,
       script: spec.script,
-      env: {
-        REDIS_URL: spec.redisUrl ?? smallUrl,
-        SESSION_SECRET: secret,
-        ...spec.env,
-        PORT: String(port),
-      },
-      unset,
+      env: { ...store, SESSION_SECRET: secret, ...spec.env, PORT: String(port) },
+      // A store variable of the bench's own environment would be a second store for the app.
+      unset: [...unset, ...STORE_VARIABLES.filter((key) => !(key in store))],
       port,
       readyPath: spec.readyPath,
     });
     cpus.pinApp(apps[name].child.pid);
     sessions[name] = (await login(apps[name].url)).cookie;
+    relogins[name] ??= 0;
     log(`${name} on :${port}`);
   };
   cleanups.push(() => Promise.all(Object.values(apps).map((app) => app.stop())));
-  for (const name of Object.keys(specs)) {
-    await launch(name);
-    relogins[name] = 0;
-  }
+  const redisApps = POSTGRES_ONLY ? ['sample'] : [...APPS, 'sampleLarge'];
+  for (const name of redisApps) await launch(name);
 
   // Other users' sessions, shaped like the sample's own (its stored JSON is the template).
   const other = await otherSessionWriter(redis, sessions.sample);
@@ -145,17 +183,31 @@ async function main() {
     if (status !== 200) throw new Error(`${name}: GET /auth/me answers ${status} after login`);
   };
 
+  /** What a round counts per read: Redis commands, or PostgreSQL statements for the PG apps. */
+  const redisCounter = {
+    unit: 'Redis cmds',
+    snapshot: () => commandStats(redis.client),
+    delta: statsDelta,
+  };
+  const pgCounter = pg && {
+    unit: 'PG queries',
+    snapshot: () => statementStats(pg.client),
+    delta: statementsDelta,
+  };
+  const counterOf = (name) => (specs[name].postgresSchema ? pgCounter : redisCounter);
+
   const runRound = async (name, seconds) => {
     await keepSession(name);
-    const before = await commandStats(redis.client);
+    const counter = counterOf(name);
+    const before = await counter.snapshot();
     const cpuBefore = (await apps[name].request({ type: 'cpu' }, 'cpu')).usage;
     const result = await load(apps[name].url, '/auth/me', sessions[name], {
       connections: config.connections,
       seconds,
     });
-    await sleep(300); // requests cut off at the end still reach Redis
+    await sleep(300); // requests cut off at the end still reach the store
     const cpuAfter = (await apps[name].request({ type: 'cpu' }, 'cpu')).usage;
-    const delta = statsDelta(before, await commandStats(redis.client));
+    const delta = counter.delta(before, await counter.snapshot());
     const cpuUs = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
     const cpuPerRequestUs = result.requests ? cpuUs / result.requests : NaN;
     const commandsPerRead = result.requests ? delta.total / result.requests : NaN;
@@ -177,7 +229,7 @@ async function main() {
         log(
           `${label} round ${i + 1}/${total} ${name.padEnd(14)} ${r.rps.toFixed(0)} req/s ` +
             `p50 ${r.p50} ms p99 ${r.p99} ms, ${r.cpuPerRequestUs.toFixed(0)} µs CPU/req, ` +
-            `${r.commandsPerRead.toFixed(3)} Redis cmds/read` +
+            `${r.commandsPerRead.toFixed(3)} ${counterOf(name).unit}/read` +
             (r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''),
         );
       }
@@ -186,12 +238,12 @@ async function main() {
   };
 
   /**
-   * Alternating rounds, with the apps started afresh between shares of them (at most
-   * BENCH_RESTARTS starts in all): one process of the same code can be 10% faster or slower than
-   * the next for its whole life, and rotating rounds do not cancel that.
+   * Alternating rounds, with the apps started afresh between shares of them (at most `restarts`
+   * starts in all): one process of the same code can be 10% faster or slower than the next for
+   * its whole life, and rotating rounds do not cancel that.
    */
-  const roundsAcrossStarts = async (label, count, names) => {
-    const starts = Math.min(config.restarts, count);
+  const roundsAcrossStarts = async (label, count, names, restarts = config.restarts) => {
+    const starts = Math.min(restarts, count);
     const all = Object.fromEntries(names.map((name) => [name, []]));
     for (let start = 0; start < starts; start++) {
       if (start > 0) {
@@ -207,64 +259,86 @@ async function main() {
   };
 
   /** Sequential logins, taking turns between the apps; latency statistics for each. */
-  const loginLatencies = async (names) => {
+  const loginLatencies = async (names, count = config.logins) => {
     const times = Object.fromEntries(names.map((name) => [name, []]));
-    for (let i = 0; i < config.logins; i++) {
+    for (let i = 0; i < count; i++) {
       for (const name of names) times[name].push((await login(apps[name].url)).ms);
     }
     const stats = (list) => ({
       median: median(list),
       p90: percentile(list, 90),
+      p95: percentile(list, 95),
       max: Math.max(...list),
     });
     return Object.fromEntries(names.map((name) => [name, stats(times[name])]));
   };
 
-  log(`warm-up: ${config.warmupSeconds} s each`);
-  for (const name of Object.keys(apps)) await runRound(name, config.warmupSeconds);
-
-  log(
-    `comparison: ${config.rounds} alternating rounds of ${config.roundSeconds} s, ` +
-      `${config.connections} connections, each app started ${config.restarts} times`,
-  );
-  const small = await roundsAcrossStarts('compare', config.rounds, APPS);
-
-  t = await other.fill(largeUrl, config.scale);
-  log(`stored ${fmtInt(config.scale)} other sessions in the second database (${t} ms)`);
-  const keyspace = (await redis.client.info('keyspace')).trim().split(/\r?\n/).slice(1);
-  log(`scale: ${config.scaleRounds} alternating rounds, sample at 1k / sample at 1M`);
-  const scale = await roundsAcrossStarts('scale', config.scaleRounds, ['sample', 'sampleLarge']);
-  const logins = await loginLatencies(['sample', 'sampleLarge', 'baseline']);
-  log(
-    `login median: ${logins.sample.median.toFixed(1)} ms at 1k, ` +
-      `${logins.sampleLarge.median.toFixed(1)} ms at 1M`,
-  );
-
-  const summary = summarize(small, scale, logins);
-
+  const bench = { apps, specs, launch, runRound, roundsAcrossStarts, loginLatencies };
+  let summary = { targets: {} };
   let profiles = null;
-  const missed = !summary.targets.throughput.met || !summary.targets.commands.met;
-  const scaleMissed = !summary.targets.loginScale.met || !summary.targets.readScale.met;
-  if (process.env.BENCH_PROFILE === '1' || missed || scaleMissed) {
-    const names = scaleMissed ? [...APPS, 'sampleLarge'] : APPS;
-    profiles = await profileApps(apps, names, sessions, keepSession);
+  let keyspace = null;
+  let rounds = {};
+  if (!POSTGRES_ONLY) {
+    log(`warm-up: ${config.warmupSeconds} s each`);
+    for (const name of Object.keys(apps)) await runRound(name, config.warmupSeconds);
+
+    log(
+      `comparison: ${config.rounds} alternating rounds of ${config.roundSeconds} s, ` +
+        `${config.connections} connections, each app started ${config.restarts} times`,
+    );
+    const small = await roundsAcrossStarts('compare', config.rounds, APPS);
+
+    t = await other.fill(largeUrl, config.scale);
+    log(`stored ${fmtInt(config.scale)} other sessions in the second database (${t} ms)`);
+    keyspace = (await redis.client.info('keyspace')).trim().split(/\r?\n/).slice(1);
+    log(`scale: ${config.scaleRounds} alternating rounds, sample at 1k / sample at 1M`);
+    const scale = await roundsAcrossStarts('scale', config.scaleRounds, ['sample', 'sampleLarge']);
+    const logins = await loginLatencies(['sample', 'sampleLarge', 'baseline']);
+    log(
+      `login median: ${logins.sample.median.toFixed(1)} ms at 1k, ` +
+        `${logins.sampleLarge.median.toFixed(1)} ms at 1M`,
+    );
+
+    summary = summarize(small, scale, logins);
+    rounds = { compare: small, scale };
+
+    const missed = !summary.targets.throughput.met || !summary.targets.commands.met;
+    const scaleMissed = !summary.targets.loginScale.met || !summary.targets.readScale.met;
+    if (process.env.BENCH_PROFILE === '1' || missed || scaleMissed) {
+      const names = scaleMissed ? [...APPS, 'sampleLarge'] : APPS;
+      profiles = await profileApps(apps, names, sessions, keepSession);
+    }
+    for (const name of [...APPS.filter((n) => n !== 'sample'), 'sampleLarge']) {
+      await apps[name].stop();
+    }
+  }
+
+  let postgres = null;
+  if (pg) {
+    postgres = await postgresStep(bench, pg);
+    rounds.postgres = postgres.rounds;
+    delete postgres.rounds;
   }
 
   for (const name of Object.keys(apps)) await apps[name].stop();
   await other.cleanup();
 
-  log(`memory store: ${config.memorySessions} sessions, then ${config.memorySessions * 1.5}`);
-  const memory = await memoryStoreBench();
-  summary.targets.memory = {
-    target: 'size stays at maxSessions',
-    value: memory.sizeAtOverfill,
-    met: memory.bounded && memory.oldestEvicted && memory.newestKept,
-  };
+  let memory = null;
+  if (!POSTGRES_ONLY) {
+    log(`memory store: ${config.memorySessions} sessions, then ${config.memorySessions * 1.5}`);
+    memory = await memoryStoreBench();
+    summary.targets.memory = {
+      target: 'size stays at maxSessions',
+      value: memory.sizeAtOverfill,
+      met: memory.bounded && memory.oldestEvicted && memory.newestKept,
+    };
+  }
 
   const results = {
     date: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    machine: describeMachine(redis.version),
+    only: ONLY,
+    machine: describeMachine(redis.version, pg && pg.version),
     cpuPinning: cpus.description,
     config,
     redis: { url: redis.private ? 'private redis-server' : redis.url, keyspace },
@@ -272,35 +346,109 @@ async function main() {
     ...summary,
     memory,
     profiles,
-    rounds: { compare: small, scale },
+    postgres,
+    rounds,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  printReport(results);
-  await updateBenchmarksMd(path.join(ROOT, 'BENCHMARKS.md'), results);
-  log('wrote bench/results/latest.json and BENCHMARKS.md');
+  // A PostgreSQL-only run leaves the full run's latest.json alone.
+  const jsonName = POSTGRES_ONLY ? 'latest-postgres.json' : 'latest.json';
+  fs.writeFileSync(path.join(RESULTS_DIR, jsonName), `${JSON.stringify(results, null, 2)}\n`);
+  if (!POSTGRES_ONLY) printReport(results);
+  if (postgres) printPostgresReport(results);
+  const md = path.join(ROOT, 'BENCHMARKS.md');
+  if (!POSTGRES_ONLY) await updateBenchmarksMd(md, results);
+  if (postgres) await updatePostgresMd(md, results);
+  log(`wrote bench/results/${jsonName} and BENCHMARKS.md`);
 
   await runCleanups();
-  const allMet = Object.values(results.targets).every((target) => target.met);
+  const targets = [...Object.values(results.targets), ...Object.values(postgres?.targets ?? {})];
+  const allMet = targets.every((target) => target.met);
   return allMet || process.env.BENCH_STRICT !== '1' ? 0 : 1;
 }
 
-function summarize(small, scale, logins) {
-  const stats = (rounds) => ({
-    rps: median(rounds.map((r) => r.rps)),
-    p50: median(rounds.map((r) => r.p50)),
-    p99: median(rounds.map((r) => r.p99)),
-    cpuPerRequestUs: median(rounds.map((r) => r.cpuPerRequestUs)),
-    commandsPerRead: median(rounds.map((r) => r.commandsPerRead)),
-    perCommand: rounds[rounds.length - 1].perCommand,
-    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
-    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+/**
+ * The PostgreSQL step: the sample on PostgreSQL (1k other sessions in its schema) against the
+ * sample on Redis (1k in its database), and a second one with 1M (`config.scale`) in its schema,
+ * in alternating read rounds; then logins taking turns; then, with the PG apps stopped, the
+ * library's pruner over `config.pgExpired` expired rows beside the 1M live ones.
+ */
+async function postgresStep(bench, pg) {
+  const { apps, launch, runRound, roundsAcrossStarts, loginLatencies } = bench;
+  const started = Date.now();
+  const loadBefore = os.loadavg();
+  log('PostgreSQL: starting the sample on it, twice (1k and 1M other sessions)');
+  await launch('pgSample');
+  await launch('pgLarge');
+  const writer = await postgresSessionWriter(pg.client, PG_SMALL);
+  const fill = { smallMs: await writer.fill(PG_SMALL, config.smallScale) };
+  fill.largeMs = await writer.fill(PG_LARGE, config.scale);
+  fill.vacuumMs = (await writer.vacuum(PG_SMALL)) + (await writer.vacuum(PG_LARGE));
+  const { rows: sizes } = await pg.client.query(
+    `SELECT pg_total_relation_size($1::regclass)::float8 AS sessions,
+            pg_total_relation_size($2::regclass)::float8 AS users`,
+    [`${PG_LARGE}.sessions`, `${PG_LARGE}.sessions_users`],
+  );
+  fill.largeBytes = sizes[0];
+  log(
+    `PostgreSQL: stored ${fmtInt(config.smallScale)} and ${fmtInt(config.scale)} other sessions ` +
+      `with their index rows (${fill.smallMs} ms, ${fill.largeMs} ms; VACUUM ANALYZE ${fill.vacuumMs} ms)`,
+  );
+
+  const names = ['sample', 'pgSample', 'pgLarge'];
+  log(`PostgreSQL warm-up: ${config.warmupSeconds} s each`);
+  for (const name of names) await runRound(name, config.warmupSeconds);
+  log(
+    `PostgreSQL: ${config.pgRounds} alternating rounds, sample on Redis / on PostgreSQL at 1k / at 1M, ` +
+      `each started ${Math.min(config.pgRestarts, config.pgRounds)} times`,
+  );
+  const rounds = await roundsAcrossStarts('postgres', config.pgRounds, names, config.pgRestarts);
+  const logins = await loginLatencies(['pgSample', 'pgLarge', 'sample'], config.pgLogins);
+  log(
+    `PostgreSQL login median: ${logins.pgSample.median.toFixed(1)} ms at 1k, ` +
+      `${logins.pgLarge.median.toFixed(1)} ms at 1M`,
+  );
+
+  // The apps' own pruners would take the lock (and the rows) from the timed one.
+  await apps.pgSample.stop();
+  await apps.pgLarge.stop();
+  const expiredMs = await writer.expired(PG_LARGE, config.pgExpired);
+  log(`PostgreSQL: stored ${fmtInt(config.pgExpired)} expired sessions (${expiredMs} ms), pruning`);
+  const prune = await timePrune(pg.url, PG_LARGE, { batchSize: config.pgPruneBatch });
+  log(
+    `PostgreSQL prune: ${prune.batches} batches, median ${prune.medianMs.toFixed(1)} ms, ` +
+      `p95 ${prune.p95Ms.toFixed(1)} ms, ${fmtInt(Math.round(prune.rowsPerSecond))} rows/s`,
+  );
+  return summarizePostgres(rounds, logins, {
+    fill,
+    prune,
+    server: pg.description,
+    version: pg.version,
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    seconds: Math.round((Date.now() - started) / 1000),
   });
-  /** Median over rounds of a/b, each round's a against the same round's b. */
-  const paired = (rounds, a, b, pick) =>
-    median(rounds[a].map((r, i) => pick(r) / pick(rounds[b][i])));
-  const rps = (r) => r.rps;
-  const cpu = (r) => r.cpuPerRequestUs;
+}
+
+/** Medians over an app's rounds (the per-command figures of its last round). */
+const stats = (rounds) => ({
+  rps: median(rounds.map((r) => r.rps)),
+  p50: median(rounds.map((r) => r.p50)),
+  p99: median(rounds.map((r) => r.p99)),
+  cpuPerRequestUs: median(rounds.map((r) => r.cpuPerRequestUs)),
+  commandsPerRead: median(rounds.map((r) => r.commandsPerRead)),
+  perCommand: rounds[rounds.length - 1].perCommand,
+  non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+  errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+});
+/** Median over rounds of a/b, each round's a against the same round's b. */
+const paired = (rounds, a, b, pick) =>
+  median(rounds[a].map((r, i) => pick(r) / pick(rounds[b][i])));
+const rps = (r) => r.rps;
+const cpu = (r) => r.cpuPerRequestUs;
+/** Every number rounded to 3 decimals. */
+const clean = (o) =>
+  JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'number' ? round(v, 3) : v)));
+
+function summarize(small, scale, logins) {
   const read = {
     sample: stats(small.sample),
     baseline: stats(small.baseline),
@@ -324,8 +472,6 @@ function summarize(small, scale, logins) {
   const cpuFactor = paired(scale, 'sampleLarge', 'sample', cpu);
   const loginFactor = logins.sampleLarge.median / logins.sample.median;
   const commands = Math.max(read.sample.commandsPerRead, atScale.large.commandsPerRead);
-  const clean = (o) =>
-    JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'number' ? round(v, 3) : v)));
   return {
     read: clean(read),
     scale: clean({ ...atScale, readFactor, cpuFactor, loginFactor, logins }),
@@ -359,6 +505,49 @@ function summarize(small, scale, logins) {
         met: readFactor <= TARGETS.scaleFactor,
       },
     },
+  };
+}
+
+/** The PostgreSQL step's figures and targets (the rounds kept for latest.json). */
+function summarizePostgres(rounds, logins, extra) {
+  const read = {
+    redis: stats(rounds.sample),
+    postgres: stats(rounds.pgSample),
+    postgresLarge: stats(rounds.pgLarge),
+  };
+  const throughputRatio = paired(rounds, 'pgSample', 'sample', rps);
+  const cpuRatio = paired(rounds, 'sample', 'pgSample', cpu);
+  const readFactor = paired(rounds, 'pgSample', 'pgLarge', rps);
+  const loginFactor = logins.pgLarge.median / logins.pgSample.median;
+  const loginFactorP95 = logins.pgLarge.p95 / logins.pgSample.p95;
+  const queries = Math.max(read.postgres.commandsPerRead, read.postgresLarge.commandsPerRead);
+  const failures = Object.values(read).reduce((sum, s) => sum + s.non2xx + s.errors, 0);
+  return {
+    ...clean({ ...extra, read, logins }),
+    throughputRatio: round(throughputRatio, 3),
+    cpuRatio: round(cpuRatio, 3),
+    readFactor: round(readFactor, 3),
+    loginFactor: round(loginFactor, 3),
+    loginFactorP95: round(loginFactorP95, 3),
+    targets: {
+      queries: {
+        target: `PostgreSQL queries per read <= ${TARGETS.queriesPerRead}`,
+        value: round(queries, 3),
+        met: queries <= TARGETS.queriesPerRead && failures === 0,
+        ...(failures ? { note: `${failures} non-2xx or failed requests in the rounds` } : {}),
+      },
+      loginScale: {
+        target: `PostgreSQL login median 1M/1k <= ${TARGETS.scaleFactor}`,
+        value: round(loginFactor, 3),
+        met: loginFactor <= TARGETS.scaleFactor,
+      },
+      loginScaleP95: {
+        target: `PostgreSQL login p95 1M/1k <= ${TARGETS.scaleFactor}`,
+        value: round(loginFactorP95, 3),
+        met: loginFactorP95 <= TARGETS.scaleFactor,
+      },
+    },
+    rounds,
   };
 }
 
@@ -475,7 +664,7 @@ function memoryStoreBench() {
   });
 }
 
-function describeMachine(redisVersion) {
+function describeMachine(redisVersion, postgresVersion) {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
     const match = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
@@ -490,6 +679,8 @@ function describeMachine(redisVersion) {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     redis: redisVersion,
+    ...(postgresVersion ? { postgres: postgresVersion } : {}),
+    loadAverage: os.loadavg().map((n) => round(n, 2)),
   };
 }
 

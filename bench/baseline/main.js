@@ -33,8 +33,13 @@ const {
 const SAMPLE_HEADERS =
   '../../dist/apps/sample/apps/sample/src/common/security-headers.middleware.js';
 
+/**
+ * The sample's headers as the sample applies them with ALLOWED_ORIGINS unset: no origin is
+ * allowed (an empty AllowedOrigins, without requiring the library into the hand-wired baseline).
+ */
 function sampleSecurityHeaders() {
-  return require(SAMPLE_HEADERS).securityHeaders();
+  const noAllowedOrigins = { includes: () => false };
+  return require(SAMPLE_HEADERS).securityHeaders(noAllowedOrigins);
 }
 
 class SessionUserGuard {

@@ -4,6 +4,8 @@ const fs = require('node:fs');
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
+const PG_START = '<!-- bench:postgres:start -->';
+const PG_END = '<!-- bench:postgres:end -->';
 
 const fmt = (value, digits = 0) =>
   typeof value === 'number' && Number.isFinite(value)
@@ -14,20 +16,31 @@ const RELOGIN_WHY =
 const verdict = (target) => (target.met ? 'met' : 'MISSED');
 const mib = (bytes) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
 
+const readRow = (name, s) => [
+  name,
+  fmt(s.rps),
+  fmt(s.p50, 1),
+  fmt(s.p99, 1),
+  fmt(s.cpuPerRequestUs),
+  fmt(s.commandsPerRead, 3),
+  Object.entries(s.perCommand)
+    .map(([cmd, n]) => `${cmd} ${fmt(n, 3)}`)
+    .join(', '),
+];
+
+const targetsTable = (targets) => [
+  'Targets',
+  ['target', 'value', 'verdict'],
+  Object.values(targets).map((t) => [
+    t.target,
+    String(t.value),
+    t.note ? `${verdict(t)}: ${t.note}` : verdict(t),
+  ]),
+];
+
 /** The result tables as rows of cells: [title, header, rows][] */
 function tables(r) {
   const { read, scale } = r;
-  const readRow = (name, s) => [
-    name,
-    fmt(s.rps),
-    fmt(s.p50, 1),
-    fmt(s.p99, 1),
-    fmt(s.cpuPerRequestUs),
-    fmt(s.commandsPerRead, 3),
-    Object.entries(s.perCommand)
-      .map(([cmd, n]) => `${cmd} ${fmt(n, 3)}`)
-      .join(', '),
-  ];
   const out = [
     [
       `GET /auth/me, ${r.config.connections} connections, medians of ${r.config.rounds} alternating rounds of ${r.config.roundSeconds} s (${fmt(r.config.smallScale)} other sessions stored)`,
@@ -118,15 +131,7 @@ function tables(r) {
         ['inserts per second', fmt((r.memory.fill / r.memory.fillMs) * 1000)],
       ],
     ],
-    [
-      'Targets',
-      ['target', 'value', 'verdict'],
-      Object.values(r.targets).map((t) => [
-        t.target,
-        String(t.value),
-        t.note ? `${verdict(t)}: ${t.note}` : verdict(t),
-      ]),
-    ],
+    targetsTable(r.targets),
   ];
   if (r.profiles) {
     for (const [name, p] of Object.entries(r.profiles)) {
@@ -155,15 +160,96 @@ function tables(r) {
   return out;
 }
 
-function printReport(r) {
-  const lines = [
-    '',
-    `nest-session-kit bench, ${r.date}`,
-    machineLine(r.machine),
-    `CPUs: ${r.cpuPinning}`,
-    `baseline login median ${fmt(r.scale.logins.baseline.median, 1)} ms (argon2id verify, as the sample)`,
+/** The PostgreSQL step's tables: [title, header, rows][] */
+function postgresTables(r) {
+  const p = r.postgres;
+  const c = r.config;
+  const { read, logins, prune, fill } = p;
+  const loginRow = (name, key, digits = 1) => [
+    name,
+    fmt(logins.sample[key], digits),
+    fmt(logins.pgSample[key], digits),
+    fmt(logins.pgLarge[key], digits),
+    fmt(logins.pgLarge[key] / logins.pgSample[key], 2),
   ];
-  for (const [title, header, rows] of tables(r)) {
+  return [
+    [
+      `GET /auth/me, the sample on Redis and on PostgreSQL, ${c.connections} connections, medians of ${c.pgRounds} alternating rounds of ${c.roundSeconds} s`,
+      ['app', 'req/s', 'p50 ms', 'p99 ms', 'app CPU µs/req', 'store queries/read', 'per read'],
+      [
+        readRow(`sample on Redis (${fmt(c.smallScale)} stored)`, read.redis),
+        readRow(`sample on PostgreSQL (${fmt(c.smallScale)} stored)`, read.postgres),
+        readRow(`sample on PostgreSQL (${fmt(c.scale)} stored)`, read.postgresLarge),
+        [
+          'PostgreSQL / Redis',
+          fmt(p.throughputRatio, 3),
+          '',
+          '',
+          `${fmt(p.cpuRatio, 3)} (Redis / PostgreSQL)`,
+          '',
+          'medians of per-round ratios',
+        ],
+        [
+          `PostgreSQL ${fmt(c.smallScale)} / ${fmt(c.scale)}`,
+          fmt(p.readFactor, 3),
+          '',
+          '',
+          '',
+          '',
+          'the same rounds',
+        ],
+      ],
+    ],
+    [
+      `POST /auth/login, ${c.pgLogins} sequential logins on each, taking turns (other sessions stored: ${fmt(c.smallScale)} on Redis and PostgreSQL 1k, ${fmt(c.scale)} on PostgreSQL 1M)`,
+      ['ms', 'Redis 1k', 'PostgreSQL 1k', 'PostgreSQL 1M', 'PostgreSQL 1M / 1k'],
+      [
+        loginRow('p50', 'median'),
+        loginRow('p90', 'p90'),
+        loginRow('p95', 'p95'),
+        loginRow('max', 'max'),
+      ],
+    ],
+    [
+      `Prune: the library's PostgresPruner (batch size ${fmt(prune.batchSize)}) over ${fmt(c.pgExpired)} expired sessions beside ${fmt(c.scale)} live ones`,
+      ['measure', 'value'],
+      [
+        [
+          'batches (sessions table)',
+          `${fmt(prune.batches)} in ${fmt(prune.passes)} passes, ${fmt(prune.rows)} rows`,
+        ],
+        ['ms per full batch, median', fmt(prune.medianMs, 1)],
+        ['ms per full batch, p95', fmt(prune.p95Ms, 1)],
+        [
+          'ms per full batch, first / last / max',
+          `${fmt(prune.firstMs, 1)} / ${fmt(prune.lastMs, 1)} / ${fmt(prune.maxMs, 1)}`,
+        ],
+        ['rows deleted per second (in the batches)', fmt(prune.rowsPerSecond)],
+        ['wall time of the passes', `${fmt(prune.wallMs)} ms`],
+      ],
+    ],
+    [
+      'Set-up (one INSERT ... SELECT generate_series per side, sessions and their per-user index rows)',
+      ['measure', 'value'],
+      [
+        [
+          `insert ${fmt(c.smallScale)} / ${fmt(c.scale)}`,
+          `${fmt(fill.smallMs)} ms / ${fmt(fill.largeMs)} ms`,
+        ],
+        ['VACUUM ANALYZE after the inserts', `${fmt(fill.vacuumMs)} ms`],
+        [
+          `table sizes at ${fmt(c.scale)} (with indexes)`,
+          `sessions ${mib(fill.largeBytes.sessions)}, sessions_users ${mib(fill.largeBytes.users)}`,
+        ],
+      ],
+    ],
+    targetsTable(p.targets),
+  ];
+}
+
+function textTables(list) {
+  const lines = [];
+  for (const [title, header, rows] of list) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells) =>
       cells
@@ -173,31 +259,72 @@ function printReport(r) {
     lines.push('', title, line(header), widths.map((w) => '-'.repeat(w)).join('  '));
     for (const row of rows) lines.push(line(row));
   }
+  return lines;
+}
+
+function printReport(r) {
+  const lines = [
+    '',
+    `nest-session-kit bench, ${r.date}`,
+    machineLine(r.machine),
+    `CPUs: ${r.cpuPinning}`,
+    `baseline login median ${fmt(r.scale.logins.baseline.median, 1)} ms (argon2id verify, as the sample)`,
+    ...textTables(tables(r)),
+  ];
   if (Object.values(r.relogins).some(Boolean)) {
     lines.push('', `re-logins between rounds (${RELOGIN_WHY}): ${JSON.stringify(r.relogins)}`);
   }
   console.log(lines.join('\n'));
 }
 
+function printPostgresReport(r) {
+  const p = r.postgres;
+  const lines = [
+    '',
+    `nest-session-kit bench, PostgreSQL step, ${r.date} (${p.seconds} s)`,
+    `${machineLine(r.machine)}; ${loadLine(p.loadAverage)}`,
+    `PostgreSQL ${p.version}: ${p.server}; CPUs: ${r.cpuPinning}`,
+    ...textTables(postgresTables(r)),
+  ];
+  console.log(lines.join('\n'));
+}
+
 function machineLine(m) {
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Redis ${m.redis}`;
+  const pg = m.postgres ? `, PostgreSQL ${m.postgres.split(' ')[0]}` : '';
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Redis ${m.redis}${pg}`;
+}
+
+const loadLine = (l) =>
+  `load average (1/5/15 min) ${l.before.map((n) => fmt(n, 2)).join(' / ')} before the step, ` +
+  `${l.after.map((n) => fmt(n, 2)).join(' / ')} after`;
+
+function markdownTables(list) {
+  const escape = (cell) => cell.replace(/\|/g, '\\|');
+  const parts = [];
+  for (const [title, header, rows] of list) {
+    parts.push('', `**${title}**`, '');
+    parts.push(`| ${header.map(escape).join(' | ')} |`);
+    parts.push(`| ${header.map(() => '---').join(' | ')} |`);
+    for (const row of rows) parts.push(`| ${row.map(escape).join(' | ')} |`);
+  }
+  return parts;
 }
 
 function markdown(r) {
-  const escape = (cell) => cell.replace(/\|/g, '\\|');
   const parts = [
     `Last run: ${r.date.slice(0, 10)} (${r.durationSeconds} s), \`npm run bench\`.`,
     '',
     `Machine: ${machineLine(r.machine)}.`,
     '',
     `CPUs: ${r.cpuPinning}.`,
+    ...(r.machine.loadAverage
+      ? [
+          '',
+          `Load average (1/5/15 min) at the end: ${r.machine.loadAverage.map((n) => fmt(n, 2)).join(' / ')} (a 2-core machine shared with other jobs).`,
+        ]
+      : []),
+    ...markdownTables(tables(r)),
   ];
-  for (const [title, header, rows] of tables(r)) {
-    parts.push('', `**${title}**`, '');
-    parts.push(`| ${header.map(escape).join(' | ')} |`);
-    parts.push(`| ${header.map(() => '---').join(' | ')} |`);
-    for (const row of rows) parts.push(`| ${row.map(escape).join(' | ')} |`);
-  }
   if (Object.values(r.relogins).some(Boolean)) {
     parts.push('', `Re-logins between rounds (${RELOGIN_WHY}): ${JSON.stringify(r.relogins)}.`);
   }
@@ -207,6 +334,24 @@ function markdown(r) {
 /** Replaces the results block of BENCHMARKS.md (between the markers) and formats the file. */
 function updateBenchmarksMd(file, r) {
   return writeMarkedBlock(file, START, END, '## Latest results', markdown(r));
+}
+
+function postgresMarkdown(r) {
+  const p = r.postgres;
+  const command = r.only === 'postgres' ? 'BENCH_ONLY=postgres npm run bench' : 'npm run bench';
+  return [
+    `Last run: ${r.date.slice(0, 10)} (the step took ${p.seconds} s), \`${command}\`.`,
+    '',
+    `Machine: ${machineLine(r.machine)}; shared with other jobs, ${loadLine(p.loadAverage)}.`,
+    '',
+    `PostgreSQL ${p.version}: ${p.server}. CPUs: ${r.cpuPinning}.`,
+    ...markdownTables(postgresTables(r)),
+  ].join('\n');
+}
+
+/** Replaces the PostgreSQL block of BENCHMARKS.md (between its markers) and formats the file. */
+function updatePostgresMd(file, r) {
+  return writeMarkedBlock(file, PG_START, PG_END, '## PostgreSQL results', postgresMarkdown(r));
 }
 
 /**
@@ -233,4 +378,12 @@ async function writeMarkedBlock(file, start, end, heading, body) {
   fs.writeFileSync(file, text);
 }
 
-module.exports = { printReport, updateBenchmarksMd, writeMarkedBlock, fmt, mib };
+module.exports = {
+  printReport,
+  printPostgresReport,
+  updateBenchmarksMd,
+  updatePostgresMd,
+  writeMarkedBlock,
+  fmt,
+  mib,
+};
