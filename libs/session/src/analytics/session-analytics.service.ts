@@ -30,7 +30,8 @@ export const MAX_PENDING_ANALYTICS_RECORDS = 1000;
 @Injectable()
 export class SessionAnalytics implements OnModuleDestroy {
   private readonly unsubscribe: (() => void)[] = [];
-  private pending = 0;
+  /** The records on their way to the backend (none rejects: failures are logged). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     events: SessionEvents,
@@ -70,12 +71,14 @@ export class SessionAnalytics implements OnModuleDestroy {
 
   /** How many records are on their way to the backend now. */
   get pendingRecords(): number {
-    return this.pending;
+    return this.inFlight.size;
   }
 
   /**
    * The figures of the last `days` UTC days (today included, 1 to 30) and the sessions active
-   * now. 503 SESSION_STORE_UNAVAILABLE when the backend does not answer.
+   * now, once the records this instance has on their way have landed (each is bounded by the
+   * command timeout), so a figure includes what was just recorded here. 503
+   * SESSION_STORE_UNAVAILABLE when the backend does not answer.
    */
   async getStats(days = 7, now = Date.now()): Promise<SessionStats> {
     if (!Number.isInteger(days) || days < 1 || days > MAX_STATS_DAYS) {
@@ -83,6 +86,7 @@ export class SessionAnalytics implements OnModuleDestroy {
     }
     const analytics = this.backend;
     if (!analytics) throw new Error('Session analytics are off (the `analytics: false` option)');
+    await Promise.all([...this.inFlight]);
     return this.calls.run('analytics read', () => analytics.stats(lastDays(days, now), now));
   }
 
@@ -98,15 +102,16 @@ export class SessionAnalytics implements OnModuleDestroy {
   /** Starts a record without waiting for it; its failure is logged, never thrown. */
   private record(what: string, send: () => Promise<void>): void {
     const action = `analytics ${what}`;
-    if (this.pending >= MAX_PENDING_ANALYTICS_RECORDS) {
-      this.calls.report(action, new Error(`${this.pending} records pending, this one dropped`));
+    if (this.inFlight.size >= MAX_PENDING_ANALYTICS_RECORDS) {
+      const pending = this.inFlight.size;
+      this.calls.report(action, new Error(`${pending} records pending, this one dropped`));
       return;
     }
-    this.pending += 1;
-    this.calls
+    const landed: Promise<void> = this.calls
       .bounded(action, send)
       .catch((err: unknown) => this.calls.report(action, err))
-      .finally(() => (this.pending -= 1));
+      .finally(() => this.inFlight.delete(landed));
+    this.inFlight.add(landed);
   }
 }
 
