@@ -1,5 +1,5 @@
-import type { Request } from 'express';
 import type { ResolvedSessionOptions } from '../session.options';
+import { headerOf, type SessionRequest } from '../http/node-request';
 
 /**
  * The origins a browser may call the app from besides its own: `csrf.allowedOrigins`. The one
@@ -22,12 +22,13 @@ export class AllowedOrigins {
   }
 
   /** Whether `origin` is listed or is the request's own origin (its protocol and Host). */
-  allowsOn(request: Request, origin: string): boolean {
+  allowsOn(request: SessionRequest, origin: string): boolean {
     if (this.includes(origin)) return true;
-    const host = request.get('host');
+    const host = headerOf(request, 'host');
+    const { protocol } = request as { protocol?: string };
     return (
       host !== undefined &&
-      normalizeOrigin(origin) === normalizeOrigin(`${request.protocol}://${host}`)
+      normalizeOrigin(origin) === normalizeOrigin(`${protocol ?? 'http'}://${host}`)
     );
   }
 
