@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
@@ -14,13 +15,25 @@ import { isPageForm } from './pages/page-routes';
 import { securityHeaders } from './common/security-headers.middleware';
 import { API_DOCS_PATH } from './common/api-docs';
 import { answerClientErrorsInJson } from './common/client-error.handler';
+import {
+  expressHelpersForMiddleware,
+  platformOf,
+  useMiddlewareBodies,
+} from './common/http-platform';
 
 /**
  * Everything main.ts does to the app besides listening, shared with the e2e tests so they run
- * the app exactly as production does. Create the app with `{ bodyParser: false }`.
+ * the app exactly as production does. Create the app with `{ bodyParser: false }`, on Express
+ * or on Fastify (HTTP_ADAPTER): the same middleware runs on both.
  */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
-  app.disable('x-powered-by');
+export function configureApp<T extends INestApplication>(app: T): T {
+  if (platformOf(app) === 'express') {
+    (app as unknown as NestExpressApplication).disable('x-powered-by');
+  } else {
+    // Fastify sends no X-Powered-By; its middleware gets Node.js' request and response.
+    app.use(expressHelpersForMiddleware());
+    useMiddlewareBodies(app);
+  }
   answerClientErrorsInJson(app.getHttpServer() as Server);
   // ALLOWED_ORIGINS, through the session options: the CSRF check's origins get CORS too.
   enableSessionCors(app);
@@ -41,7 +54,7 @@ function docsEnabled(config: ConfigService): boolean {
 }
 
 /** The OpenAPI UI at /docs and the document at /docs-json (API_DOCS_PATH). */
-function setUpApiDocs(app: NestExpressApplication): void {
+function setUpApiDocs(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('nest-session-kit sample')
     .setDescription(
