@@ -19,7 +19,6 @@ import { PAGE_HISTORY } from './history/pages';
 import { FormsModule } from './forms/forms.module';
 import { StatsModule } from './stats/stats.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
-import { httpPlatformOf } from './common/http-platform';
 import { LiveModule } from './live/live.module';
 import { PagesModule } from './pages/pages.module';
 
@@ -67,10 +66,7 @@ export class AppModule {
         PostsModule,
         ModerationModule,
         AdminModule,
-        // GraphQL runs on Apollo's Express integration: on Fastify (HTTP_ADAPTER) it is not served yet.
-        ...(httpPlatformOf({ ...process.env, ...env }.HTTP_ADAPTER) === 'fastify'
-          ? []
-          : [GraphQLApiModule]),
+        GraphQLApiModule,
         LiveModule,
         PagesModule,
       ],

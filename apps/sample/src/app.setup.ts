@@ -16,6 +16,7 @@ import { securityHeaders } from './common/security-headers.middleware';
 import { API_DOCS_PATH } from './common/api-docs';
 import { answerClientErrorsInJson } from './common/client-error.handler';
 import {
+  useHeadersOnFrameworkErrors,
   expressHelpersForMiddleware,
   platformOf,
   useMiddlewareBodies,
@@ -37,7 +38,16 @@ export function configureApp<T extends INestApplication>(app: T): T {
   answerClientErrorsInJson(app.getHttpServer() as Server);
   // ALLOWED_ORIGINS, through the session options: the CSRF check's origins get CORS too.
   enableSessionCors(app);
-  app.use(securityHeaders(AllowedOrigins.of(app.get<ResolvedSessionOptions>(SESSION_OPTIONS))));
+  const headers = securityHeaders(
+    AllowedOrigins.of(app.get<ResolvedSessionOptions>(SESSION_OPTIONS)),
+  );
+  app.use(headers);
+  if (platformOf(app) === 'fastify') {
+    useHeadersOnFrameworkErrors(
+      app,
+      headers as unknown as Parameters<typeof useHeadersOnFrameworkErrors>[1],
+    );
+  }
   app.use(jsonBodies(isPageForm));
   app.enableShutdownHooks();
   if (docsEnabled(app.get(ConfigService))) setUpApiDocs(app);

@@ -32,7 +32,9 @@ async function bootstrap(): Promise<void> {
   app.flushLogs();
   configureApp(app);
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
+  // Fastify listens on localhost alone unless told; Express on every interface: keep Express'.
+  if (app.getHttpAdapter().getType() === 'fastify') await app.listen(port, '0.0.0.0');
+  else await app.listen(port);
   new Logger('Bootstrap').log(`Sample app listening on http://localhost:${port}`);
 }
 

@@ -1,4 +1,5 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
+import { answerFrameworkError } from './http-platform';
 
 /**
  * The Fastify platform for HTTP_ADAPTER=fastify, set up to route as Express does (trailing
@@ -8,10 +9,18 @@ import type { AbstractHttpAdapter } from '@nestjs/core';
  */
 export async function fastifyAdapterFor(env: Record<string, string | undefined>) {
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  return new FastifyAdapter({
+  const adapter: InstanceType<typeof FastifyAdapter> = new FastifyAdapter({
     trustProxy: trustProxyOf(env.TRUST_PROXY),
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
-  }) as unknown as AbstractHttpAdapter;
+    frameworkErrors: (error: Error & { code?: string }, request: unknown, reply: unknown) =>
+      answerFrameworkError(
+        adapter.getInstance(),
+        error,
+        request as unknown as Parameters<typeof answerFrameworkError>[2],
+        reply as unknown as Parameters<typeof answerFrameworkError>[3],
+      ),
+  });
+  return adapter as unknown as AbstractHttpAdapter;
 }
 
 /**

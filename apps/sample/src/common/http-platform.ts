@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { HttpException, type INestApplication } from '@nestjs/common';
+import { errorBodyOf } from 'nest-session-kit';
 
 /** The Nest platform the sample runs on: HTTP_ADAPTER, `express` unless `fastify`. */
 export type HttpPlatform = 'express' | 'fastify';
@@ -78,4 +79,49 @@ export function useMiddlewareBodies(app: INestApplication): void {
 /** The media type of the request's body, without parameters: `application/json`. */
 function mediaTypeOf(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+type NodeMiddleware = (req: NodeRequest, res: NodeResponse, next: () => void) => void;
+
+const ERROR_HEADERS = Symbol('sample.frameworkErrorHeaders');
+
+interface FrameworkErrorReply {
+  raw: ServerResponse;
+  code(status: number): FrameworkErrorReply;
+  type(contentType: string): FrameworkErrorReply;
+  send(payload: string): unknown;
+}
+
+/** The middleware that gives framework errors (below) the app's security headers. */
+export function useHeadersOnFrameworkErrors(app: INestApplication, headers: NodeMiddleware): void {
+  (app.getHttpAdapter().getInstance() as { [ERROR_HEADERS]?: NodeMiddleware })[ERROR_HEADERS] =
+    headers;
+}
+
+/**
+ * On Fastify, what its router refuses before any hook or Nest handler runs (a URL that does not
+ * decode, an over-long parameter) leaves in the sample's error shape and headers, as on
+ * Express: an undecodable path is a 404 there, like any path without a route.
+ */
+export function answerFrameworkError(
+  instance: object,
+  error: { code?: string; statusCode?: number },
+  request: { raw: NodeRequest; method: string },
+  reply: FrameworkErrorReply,
+): void {
+  const notFound = error.code === 'FST_ERR_BAD_URL';
+  const status = notFound
+    ? 404
+    : error.statusCode && error.statusCode >= 400 && error.statusCode < 500
+      ? error.statusCode
+      : 400;
+  const body = notFound
+    ? { statusCode: 404, code: 'NOT_FOUND', message: `Cannot ${request.method} ${request.raw.url}` }
+    : errorBodyOf(new HttpException(STATUS_CODES[status] ?? 'Bad Request', status));
+  const send = () =>
+    void reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  const headers = (instance as { [ERROR_HEADERS]?: NodeMiddleware })[ERROR_HEADERS];
+  if (!headers) return send();
+  const raw = request.raw;
+  expressHelpersForMiddleware()(raw, reply.raw, () => headers(raw, reply.raw, send));
 }

@@ -51,6 +51,37 @@ export function prepareFastifyRequests(instance: FastifyInstanceShape): void {
   }
   instance.addHook('onRequest', (request, _reply, done) => {
     if (request.is404 !== true) markRouted(request.raw);
+    (request.raw as RawWithFastify)[FASTIFY_REQUEST] = request;
     done();
   });
+}
+
+const FASTIFY_REQUEST = Symbol('nest-session-kit.fastifyRequest');
+
+type RawWithFastify = IncomingMessage & { [FASTIFY_REQUEST]?: FastifyRequestShape };
+
+/**
+ * @internal Whether Fastify's `trustProxy` trusts the peer of this Node.js request, so that a
+ * header only a proxy sets may be read: Fastify's own `ips` accessor, asked about a forwarded
+ * address from this socket, lists it only past a trusted peer. Undefined off Fastify.
+ */
+export function fastifyTrustsPeer(raw: IncomingMessage): boolean | undefined {
+  const request = (raw as RawWithFastify)[FASTIFY_REQUEST];
+  if (!request) return undefined;
+  const ips = accessorOf(request, 'ips');
+  if (!ips) return false;
+  const probe = {
+    raw: { headers: { 'x-forwarded-for': '192.0.2.1' }, socket: raw.socket },
+    headers: { 'x-forwarded-for': '192.0.2.1' },
+  };
+  const listed = ips.call(probe) as unknown;
+  return Array.isArray(listed) && listed.length > 1;
+}
+
+function accessorOf(target: object, name: string): (() => unknown) | undefined {
+  for (let proto = Object.getPrototypeOf(target); proto; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (descriptor) return descriptor.get;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { ResolvedSessionOptions } from '../session.options';
-import { headerOf, type SessionRequest } from '../http/node-request';
+import { headerOf, nodeRequestOf, type SessionRequest } from '../http/node-request';
 
 /**
  * The origins a browser may call the app from besides its own: `csrf.allowedOrigins`. The one
@@ -25,16 +25,26 @@ export class AllowedOrigins {
   allowsOn(request: SessionRequest, origin: string): boolean {
     if (this.includes(origin)) return true;
     const host = headerOf(request, 'host');
-    const { protocol } = request as { protocol?: string };
     return (
       host !== undefined &&
-      normalizeOrigin(origin) === normalizeOrigin(`${protocol ?? 'http'}://${host}`)
+      normalizeOrigin(origin) === normalizeOrigin(`${protocolOf(request)}://${host}`)
     );
   }
 
   get size(): number {
     return this.origins.size;
   }
+}
+
+/**
+ * The request's protocol: Express' and Fastify's requests know it (through their proxy trust);
+ * a bare Node.js request (a socket's handshake) knows only whether its own socket is TLS.
+ */
+function protocolOf(request: SessionRequest): string {
+  const { protocol } = request as { protocol?: string };
+  if (protocol) return protocol;
+  const socket = nodeRequestOf(request).socket as { encrypted?: boolean } | undefined;
+  return socket?.encrypted ? 'https' : 'http';
 }
 
 function normalizeOrigin(origin: string): string {
