@@ -35,7 +35,10 @@ export function configureApp<T extends INestApplication>(app: T): T {
     app.use(expressHelpersForMiddleware());
     useMiddlewareBodies(app);
   }
-  answerClientErrorsInJson(app.getHttpServer() as Server);
+  const server = app.getHttpServer() as Server;
+  // Fastify answers Node-level refusals itself, in its own shape: this app's answer replaces it.
+  if (platformOf(app) === 'fastify') server.removeAllListeners('clientError');
+  answerClientErrorsInJson(server);
   // ALLOWED_ORIGINS, through the session options: the CSRF check's origins get CORS too.
   enableSessionCors(app);
   const headers = securityHeaders(

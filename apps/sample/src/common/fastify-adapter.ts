@@ -3,7 +3,7 @@ import { answerFrameworkError } from './http-platform';
 
 /**
  * The Fastify platform for HTTP_ADAPTER=fastify, set up to route as Express does (trailing
- * slash and case ignored), and trusting proxies as TRUST_PROXY says: on Fastify that is the
+ * slash and case ignored) and to send Express' weak ETags, and trusting proxies as TRUST_PROXY says: on Fastify that is the
  * adapter's `trustProxy` (a hop count, addresses or subnets), not Express' `trust proxy`.
  * Loaded only when asked for, so an Express install needs no @nestjs/platform-fastify.
  */
@@ -20,6 +20,9 @@ export async function fastifyAdapterFor(env: Record<string, string | undefined>)
         reply as unknown as Parameters<typeof answerFrameworkError>[3],
       ),
   });
+  // Express sends a weak ETag with every body and answers If-None-Match with 304: so does this.
+  const { default: etag } = await import('@fastify/etag');
+  await adapter.getInstance().register(etag, { weak: true });
   return adapter as unknown as AbstractHttpAdapter;
 }
 
