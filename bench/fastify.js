@@ -10,6 +10,8 @@
  *                     Nest middleware through @fastify/middie: the engine the library uses)
  *   fastifySession    bench/fastify-baseline: hand-wired @fastify/cookie + @fastify/session on
  *                     connect-redis' store, no security checks
+ *   expressSessionOnFastify  bench/fastify-express-session: hand-wired express-session (the
+ *                     library's engine) on connect-redis, as middleware on Fastify, no library
  * in alternating rounds (medians), with the Redis commands each read costs (INFO commandstats).
  * Settings: BENCH_ROUNDS=8 BENCH_ROUND_SECONDS=3 BENCH_WARMUP_SECONDS=2 BENCH_CONNECTIONS=50
  * BENCH_PIN=0 (no CPU pinning), BENCH_APPS=a,b (a subset). Needs `npm run build`.
@@ -40,6 +42,7 @@ const SPECS = {
   libraryExpress: { script: path.join(__dirname, 'library-only/main.js') },
   libraryFastify: { script: path.join(__dirname, 'fastify-library/main.js') },
   fastifySession: { script: path.join(__dirname, 'fastify-baseline/main.js') },
+  expressSessionOnFastify: { script: path.join(__dirname, 'fastify-express-session/main.js') },
 };
 const log = (line) => process.stderr.write(`${line}\n`);
 
