@@ -28,7 +28,8 @@ import { createFastifyLibraryApp } from './support/library-app';
 import { freePort, PrivateRedisServer } from './support/redis-server';
 import { commandsDuring, inspectRedis, monitorDuring } from './support/redis-inspect';
 
-type FastifySessionRequest = FastifyRequest & { session: AppSession; sessionID: string };
+type CartSession = AppSession & { cart?: string[] };
+type FastifySessionRequest = FastifyRequest & { session: CartSession; sessionID: string };
 
 @Controller()
 class AccountController {
@@ -51,8 +52,8 @@ class AccountController {
 
   @Post('cart')
   @HttpCode(200)
-  cart(@Session() session: AppSession, @Body() body: { item: string }) {
-    session.cart = [...((session.cart as string[] | undefined) ?? []), body.item];
+  cart(@Session() session: CartSession, @Body() body: { item: string }) {
+    session.cart = [...(session.cart ?? []), body.item];
     return { cart: session.cart };
   }
 
