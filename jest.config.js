@@ -24,6 +24,8 @@ const shared = {
   moduleNameMapper: {
     '^nest-session-kit$': '<rootDir>/libs/session/src',
     '^nest-session-kit/(.*)$': '<rootDir>/libs/session/src/$1',
+    // An ES module that a CommonJS package (@fastify/static 10) requires: see the shim.
+    '^content-disposition$': '<rootDir>/test/support/cjs/content-disposition.cjs',
   },
 };
 

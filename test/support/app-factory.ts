@@ -2,15 +2,19 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
 import request, { type Response } from 'supertest';
 import { SessionIdsAtRest } from 'nest-session-kit';
 import { AppModule, type SampleEnv } from '../../apps/sample/src/app.module';
 import { configureApp } from '../../apps/sample/src/app.setup';
+import { httpPlatformOf } from '../../apps/sample/src/common/http-platform';
+import { fastifyAdapterFor } from '../../apps/sample/src/common/fastify-adapter';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
 export interface TestApp {
+  /** Typed as Express' app, which most suites use; on Fastify it is NestFastifyApplication. */
   app: NestExpressApplication;
   server: Server;
   env: SampleEnv;
@@ -19,29 +23,40 @@ export interface TestApp {
 }
 
 /**
+ * The platform the suites run the sample on: TEST_HTTP_ADAPTER (express or fastify), else the
+ * env's HTTP_ADAPTER, else Express. `npm run test:e2e:fastify` runs every suite on Fastify.
+ */
+export const TEST_HTTP_ADAPTER = httpPlatformOf(process.env.TEST_HTTP_ADAPTER);
+
+/**
  * The sample app, configured as main.ts does, with env overriding process.env. It runs on the
  * memory store unless env names a REDIS_URL or a DATABASE_URL (process.env's, which CI sets, are
- * not inherited).
+ * not inherited), and on TEST_HTTP_ADAPTER's platform unless env names an HTTP_ADAPTER.
  */
 export async function createTestApp(env: SampleEnv = {}): Promise<TestApp> {
   const fullEnv: SampleEnv = {
     SESSION_SECRET: TEST_SECRET,
     REDIS_URL: '',
     DATABASE_URL: '',
+    HTTP_ADAPTER: TEST_HTTP_ADAPTER,
     ...env,
   };
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(fullEnv)],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: ['error'],
-  });
+  const appOptions = { bodyParser: false, logger: ['error' as const] };
+  const app =
+    httpPlatformOf(fullEnv.HTTP_ADAPTER) === 'fastify'
+      ? moduleRef.createNestApplication(await fastifyAdapterFor(fullEnv), appOptions)
+      : moduleRef.createNestApplication<NestExpressApplication>(appOptions);
   configureApp(app);
   await app.init();
+  if (httpPlatformOf(fullEnv.HTTP_ADAPTER) === 'fastify') {
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  }
   const server = app.getHttpServer() as Server;
   return {
-    app,
+    app: app as INestApplication as NestExpressApplication,
     server,
     env: fullEnv,
     agent: () => request.agent(server),

@@ -9,7 +9,7 @@ export const SAMPLE_MAIN = path.join(ROOT, 'dist/apps/sample/apps/sample/src/mai
 
 /** Variables that configure the sample; a spawned app gets only those a test sets. */
 const SAMPLE_VARIABLES =
-  /^(NODE_ENV|PORT|REDIS_.*|DATABASE_URL|SESSION_.*|COOKIE_.*|TRUST_PROXY|ALLOWED_ORIGINS|LOGIN_.*)$/;
+  /^(NODE_ENV|PORT|REDIS_.*|DATABASE_URL|SESSION_.*|COOKIE_.*|TRUST_PROXY|ALLOWED_ORIGINS|LOGIN_.*|HTTP_ADAPTER)$/;
 
 /** Builds the sample unless its entry point is already there. */
 export function ensureSampleBuilt(): void {
@@ -27,14 +27,22 @@ export interface SampleProcess {
   stop(): Promise<void>;
 }
 
-/** Runs the built sample (`node dist/.../main.js`) with only `env` as its configuration. */
+/**
+ * Runs the built sample (`node dist/.../main.js`) with only `env` as its configuration, on the
+ * suites' platform (TEST_HTTP_ADAPTER) unless env names an HTTP_ADAPTER.
+ */
 export function runSample(env: Record<string, string>): SampleProcess {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)),
   );
   const child = spawn(process.execPath, [SAMPLE_MAIN], {
     cwd: ROOT,
-    env: { ...base, NO_COLOR: '1', ...env },
+    env: {
+      ...base,
+      NO_COLOR: '1',
+      HTTP_ADAPTER: process.env.TEST_HTTP_ADAPTER ?? 'express',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -9,6 +9,11 @@ type End = (...args: unknown[]) => Response;
  * itself saves after the status line is written, so a failed save would leave a success whose
  * change was lost; here it becomes a 503 SESSION_STORE_UNAVAILABLE instead. Call it after
  * express-session, so that this end runs first.
+ *
+ * Express ends a response with `res.end(body)` alone; Fastify writes the head first
+ * (`res.writeHead(status, headers)`, then `res.end(payload)`): that head is held back too while
+ * the session has changes to save, and dropped if the save fails. A body streamed with
+ * `res.write` before the end lets the head go out (the save then follows as express-session's).
  */
 export function commitBeforeEnd(
   req: Request,
@@ -16,12 +21,39 @@ export function commitBeforeEnd(
   hasUnsavedChanges: (session: object) => boolean,
 ): void {
   const end = res.end as unknown as End;
+  const writeHead = res.writeHead as unknown as End;
+  const write = res.write as unknown as End;
+  let heldHead: unknown[] | undefined;
+  const pending = () => {
+    const session = sessionOf(req);
+    return session !== undefined && needsSave(hasUnsavedChanges, session);
+  };
+  const releaseHead = () => {
+    const head = heldHead;
+    heldHead = undefined;
+    if (head) writeHead.apply(res, head);
+  };
+  res.writeHead = function holdHead(...args: unknown[]) {
+    if (res.headersSent || heldHead || !pending()) return writeHead.apply(res, args);
+    heldHead = args;
+    return res;
+  } as unknown as Response['writeHead'];
+  res.write = function writeAfterHead(...args: unknown[]) {
+    releaseHead();
+    return write.apply(res, args);
+  } as unknown as Response['write'];
   res.end = function commitThenEnd(...args: unknown[]) {
     const session = sessionOf(req);
-    if (res.headersSent || !session || !needsSave(hasUnsavedChanges, session))
+    if (res.headersSent || !session || (!heldHead && !needsSave(hasUnsavedChanges, session))) {
+      releaseHead();
       return end.apply(res, args);
+    }
     session.save((err) => {
-      if (!err) return end.apply(res, args);
+      if (!err) {
+        releaseHead();
+        return end.apply(res, args);
+      }
+      heldHead = undefined;
       const body = JSON.stringify(SessionErrors.storeUnavailable().getResponse());
       res.statusCode = 503;
       res.removeHeader('ETag');

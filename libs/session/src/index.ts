@@ -142,6 +142,7 @@ export { SessionSockets, SESSION_ENDED_EVENT } from './sockets/session-sockets.s
 export type { SessionSocket, SessionSocketMiddleware } from './sockets/session-socket.types';
 export { SessionWsExceptionFilter } from './sockets/session-ws-exception.filter';
 export { SessionContextResolver } from './context/session-context.resolver';
+export type { SessionRequest, SessionResponse } from './http/node-request';
 export type { RequestResponse } from './context/request-of-context';
 export { SessionAccessGuard } from './guards/session-access.guard';
 export { AuthGuard } from './guards/auth.guard';

@@ -19,6 +19,7 @@ import {
   SessionContextResolver,
 } from './context/session-context.resolver';
 import { PlainHttpWarning } from './security/plain-http.warning';
+import { completeNodeRequest } from './http/node-request';
 
 /** Reads leave their rare, best-effort session changes to express-session's own save. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -74,6 +75,7 @@ export class SessionMiddleware implements NestMiddleware {
     const refused = this.headerSessions?.prepare(req, res);
     if (refused) return Promise.reject(refused);
     let settled = false;
+    completeNodeRequest(req, res);
     if (this.contextResolver !== DEFAULT_CONTEXT_RESOLVER) {
       attachContextResolver(req, this.contextResolver);
     }

@@ -40,6 +40,7 @@ import { SessionRegistry } from './registry/session-registry.service';
 import { SessionHealthService } from './session-health.service';
 import { SessionEvents } from './session-events';
 import { SessionAnalytics } from './analytics/session-analytics.service';
+import { isFastifyAdapter, prepareFastifyRequests } from './http/fastify-platform';
 
 const providers: Provider[] = [
   {
@@ -133,16 +134,26 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   }
 
   onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (isFastifyAdapter(adapter)) {
+      // Fastify's own `trustProxy` (new FastifyAdapter({ trustProxy })) decides req.ip there.
+      prepareFastifyRequests(adapter.getInstance());
+      return;
+    }
     if (this.options.trustProxy === false) return;
-    const app = this.adapterHost.httpAdapter?.getInstance?.() as
+    const app = adapter?.getInstance?.() as
       { set?: (key: string, value: unknown) => void } | undefined;
     app?.set?.('trust proxy', this.options.trustProxy);
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    // On Express a middleware mounted at '/' runs for every path; on Fastify '/' is one path,
+    // and every path is '/{*path}'.
+    const everyPath = isFastifyAdapter(this.adapterHost.httpAdapter) ? '/{*path}' : '/';
+    const routes = this.options.forRoutes.map((route) => (route === '/' ? everyPath : route));
     consumer
       .apply(SessionMiddleware)
       .exclude(...this.options.exclude)
-      .forRoutes(...this.options.forRoutes);
+      .forRoutes(...routes);
   }
 }

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
+import {
+  clearCookie,
+  headerOf,
+  nodeRequestOf,
+  nodeResponseOf,
+  type SessionRequest,
+  type SessionResponse,
+} from './http/node-request';
 import type { Session, SessionData } from 'express-session';
 import { InjectSessionOptions } from './session.constants';
 import type { ResolvedSessionOptions } from './session.options';
@@ -65,12 +73,17 @@ export class SessionService {
    * session holds too. Past the retry bound: 409 SESSION_UPDATE_CONFLICT.
    */
   update<K extends keyof SessionData & string>(
-    req: Request,
+    request: SessionRequest,
     key: K,
     change: ValueChange<SessionData[K]>,
   ): Promise<SessionData[K] | undefined>;
-  update<T>(req: Request, key: string, change: ValueChange<T>): Promise<T | undefined>;
-  async update<T>(req: Request, key: string, change: ValueChange<T>): Promise<T | undefined> {
+  update<T>(request: SessionRequest, key: string, change: ValueChange<T>): Promise<T | undefined>;
+  async update<T>(
+    request: SessionRequest,
+    key: string,
+    change: ValueChange<T>,
+  ): Promise<T | undefined> {
+    const req = nodeRequestOf(request);
     if (RESERVED_KEYS.has(key)) throw new TypeError(`"${key}" is not a session data key`);
     const session = sessionOf(req);
     try {
@@ -87,7 +100,12 @@ export class SessionService {
    * Signs the principal in: a new session id (against fixation) keeping only the `carry` keys,
    * the principal at `session.user`, login metadata at `session.auth`, saved before it resolves.
    */
-  async login(req: Request, user: SessionPrincipal, options: LoginOptions = {}): Promise<void> {
+  async login(
+    request: SessionRequest,
+    user: SessionPrincipal,
+    options: LoginOptions = {},
+  ): Promise<void> {
+    const req = nodeRequestOf(request);
     const transport = options.transport ?? (isHeaderSession(req) ? 'header' : 'cookie');
     await this.regenerateForLogin(req, options.carry);
     if (transport === 'header') this.useHeaderTransport(req);
@@ -101,7 +119,7 @@ export class SessionService {
       lastActivityAt: now,
       rotatedAt: now,
       ip: req.ip,
-      userAgent: req.get('user-agent') ?? undefined,
+      userAgent: headerOf(req, 'user-agent'),
       handle: this.registry.newHandle(),
     });
     this.issueCsrfToken(session);
@@ -119,14 +137,16 @@ export class SessionService {
    * Makes the request's session a header session (no cookie is set for it) and resolves its
    * token once saved: for a step before login, such as a pending second factor.
    */
-  async issueHeaderToken(req: Request): Promise<string> {
+  async issueHeaderToken(request: SessionRequest): Promise<string> {
+    const req = nodeRequestOf(request);
     this.useHeaderTransport(req);
     await this.save(req);
     return this.headerToken(req) as string;
   }
 
   /** The token of a header session (`<headerName>: <scheme> <token>`); undefined for a cookie one. */
-  headerToken(req: Request): string | undefined {
+  headerToken(request: SessionRequest): string | undefined {
+    const req = nodeRequestOf(request);
     if (!isHeaderSession(req) || !(req as RequestWithSession).session) return undefined;
     return signSessionId(req.sessionID, this.options.secret[0]);
   }
@@ -137,7 +157,8 @@ export class SessionService {
    * session of another user carries nothing (not its cart, preferences, history or drafts), and
    * leaves that user's registry.
    */
-  async regenerateForLogin(req: Request, carry: string[] = []): Promise<void> {
+  async regenerateForLogin(request: SessionRequest, carry: string[] = []): Promise<void> {
+    const req = nodeRequestOf(request);
     const previous = this.endedIdentity(req);
     const anonymous = sessionOf(req).user === undefined;
     await this.regenerate(req, anonymous ? carry : []);
@@ -148,7 +169,8 @@ export class SessionService {
    * The session's CSRF token, created (and the session saved) when it has none. Created
    * atomically: concurrent first requests of one session all get the one token that is stored.
    */
-  async csrfToken(req: Request): Promise<string> {
+  async csrfToken(request: SessionRequest): Promise<string> {
+    const req = nodeRequestOf(request);
     const session = sessionOf(req);
     if (session.csrfToken) return session.csrfToken;
     const token = await this.update(req, 'csrfToken', (current) => current || newCsrfToken());
@@ -157,13 +179,15 @@ export class SessionService {
   }
 
   /** Destroys the session in the store and clears its cookie with the attributes it was set with. */
-  async logout(req: Request, res: Response): Promise<void> {
+  async logout(request: SessionRequest, reply: SessionResponse): Promise<void> {
+    const req = nodeRequestOf(request);
+    const res = nodeResponseOf(reply);
     const ended = this.endedIdentity(req);
     if (req.session) await this.destroy(req);
     await this.afterEnd(ended, 'logout');
     if (isHeaderSession(req)) return;
     const { path, domain, secure, httpOnly, sameSite, partitioned } = this.options.cookie;
-    res.clearCookie(this.options.name, {
+    clearCookie(res, this.options.name, {
       path,
       domain,
       secure: secure === true,
@@ -177,14 +201,16 @@ export class SessionService {
    * Ends the request's session for a reason (timeout, binding mismatch, ...): destroyed in the
    * store, dropped from the registry, and replaced by a new anonymous session.
    */
-  async terminate(req: Request, reason: SessionEndReason): Promise<void> {
+  async terminate(request: SessionRequest, reason: SessionEndReason): Promise<void> {
+    const req = nodeRequestOf(request);
     const ended = this.endedIdentity(req);
     await this.regenerate(req);
     await this.afterEnd(ended, reason);
   }
 
   /** Marks the login as fresh again (after the user re-entered their password). */
-  async reauthenticate(req: Request): Promise<void> {
+  async reauthenticate(request: SessionRequest): Promise<void> {
+    const req = nodeRequestOf(request);
     const session = sessionOf(req);
     if (!session.auth || !session.user) throw SessionErrors.authRequired();
     session.auth = { ...session.auth, authenticatedAt: Date.now() };
@@ -198,7 +224,8 @@ export class SessionService {
    * derives from its old one and its last rotation, so that two requests rotating it at once
    * agree on one successor.
    */
-  async rotate(req: Request, { keepCsrfToken = false } = {}): Promise<void> {
+  async rotate(request: SessionRequest, { keepCsrfToken = false } = {}): Promise<void> {
+    const req = nodeRequestOf(request);
     const { cookie, auth } = sessionOf(req);
     const maxAge = cookie.originalMaxAge;
     if (auth) {
@@ -217,31 +244,37 @@ export class SessionService {
   }
 
   /** A new session under a new id, keeping only the `keep` keys; the old one is destroyed. */
-  async regenerate(req: Request, keep: string[] = []): Promise<void> {
+  async regenerate(request: SessionRequest, keep: string[] = []): Promise<void> {
+    const req = nodeRequestOf(request);
     const kept = this.pick(req, keep);
     await promisify((cb) => sessionOf(req).regenerate(cb));
     const session = sessionOf(req) as unknown as Record<string, unknown>;
     for (const [key, value] of kept) session[key] = value;
   }
 
-  save(req: Request): Promise<void> {
+  save(request: SessionRequest): Promise<void> {
+    const req = nodeRequestOf(request);
     return promisify((cb) => sessionOf(req).save(cb));
   }
 
-  reload(req: Request): Promise<void> {
+  reload(request: SessionRequest): Promise<void> {
+    const req = nodeRequestOf(request);
     return promisify((cb) => sessionOf(req).reload(cb));
   }
 
   /** Resets the cookie's max age; the store slides the server-side expiry on every read. */
-  touch(req: Request): void {
+  touch(request: SessionRequest): void {
+    const req = nodeRequestOf(request);
     sessionOf(req).touch();
   }
 
-  destroy(req: Request): Promise<void> {
+  destroy(request: SessionRequest): Promise<void> {
+    const req = nodeRequestOf(request);
     return promisify((cb) => sessionOf(req).destroy(cb));
   }
 
-  private useHeaderTransport(req: Request): void {
+  private useHeaderTransport(request: SessionRequest): void {
+    const req = nodeRequestOf(request);
     if (!this.options.headerSessions.enabled) {
       throw new Error(
         'nest-session-kit: header sessions need SessionModule option headerSessions.enabled',
@@ -250,7 +283,8 @@ export class SessionService {
     markHeaderSession(req, req.res, this.options.name);
   }
 
-  private async recordInRegistry(req: Request): Promise<void> {
+  private async recordInRegistry(request: SessionRequest): Promise<void> {
+    const req = nodeRequestOf(request);
     const { user, auth } = sessionOf(req);
     if (!user || !auth?.handle) return;
     await this.registry.record(user.id, {
@@ -260,7 +294,8 @@ export class SessionService {
     });
   }
 
-  private endedIdentity(req: Request): EndedIdentity | undefined {
+  private endedIdentity(request: SessionRequest): EndedIdentity | undefined {
+    const req = nodeRequestOf(request);
     const { user, auth } = (req as RequestWithSession).session ?? {};
     if (!user || !auth) return undefined;
     return { userId: user.id, handle: auth.handle ?? '', createdAt: auth.createdAt };
@@ -278,7 +313,8 @@ export class SessionService {
     });
   }
 
-  private pick(req: Request, keys: string[]): [string, unknown][] {
+  private pick(request: SessionRequest, keys: string[]): [string, unknown][] {
+    const req = nodeRequestOf(request);
     const source = sessionOf(req) as unknown as Record<string, unknown>;
     return keys
       .filter((key) => !RESERVED_KEYS.has(key) && Object.hasOwn(source, key))

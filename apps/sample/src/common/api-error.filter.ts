@@ -9,6 +9,13 @@ import {
 import type { Response } from 'express';
 import { errorBodyOf } from 'nest-session-kit';
 
+interface FastifyReplyLike {
+  raw: unknown;
+  status(code: number): FastifyReplyLike;
+  type(contentType: string): FastifyReplyLike;
+  send(payload: string): unknown;
+}
+
 /** Every error leaves as `{ statusCode, code, message, ...extra }`: no stack, no paths. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -17,7 +24,9 @@ export class ApiErrorFilter implements ExceptionFilter {
   /** Outside http (a GraphQL resolver) the error goes back to its own transport's formatter. */
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
-    const res = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<Response | FastifyReplyLike>();
+    // Express' response is Node.js' own; Fastify's reply has it as `.raw`.
+    const res = ('raw' in reply ? reply.raw : reply) as Response;
     const { status, body } = this.toBody(exception);
     if (res.headersSent) {
       res.end();
@@ -25,6 +34,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     }
     const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    if ('raw' in reply) {
+      reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+      return;
+    }
     res.status(status).json(body);
   }
 

@@ -25,7 +25,9 @@ import { PostsResolver } from './posts.resolver';
       includeStacktraceInErrorResponses: false,
       autoTransformHttpErrors: false,
       formatError: formatSessionGraphQLError,
-      context: ({ req, res }: { req: Request; res: Response }) => ({ req, res }),
+      // Apollo's Express integration passes `{ req, res }`; its Fastify one `(request, reply)`.
+      context: (first: { req: Request; res: Response } | { raw: unknown }, reply?: unknown) =>
+        'raw' in first ? { req: first, res: reply } : { req: first.req, res: first.res },
     }),
     CartModule,
     PostsModule,

@@ -7,6 +7,7 @@ import { errorCodeOf, errorMessageOf, formField, type FormBody } from './page-fo
 import { PageExceptionFilter } from './page-exception.filter';
 import { PageResponder } from './page-responder';
 import { loginView, mfaView } from './views/login.view';
+import { redirectTo, setReplyHeader } from './page-reply';
 
 /** What the sign-in form says for each refusal of the JSON API's login. */
 const LOGIN_ERRORS: Record<string, [HttpStatus, string]> = {
@@ -26,7 +27,7 @@ export class LoginPageController {
 
   @Get('login')
   async loginForm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (req.session?.user) return res.redirect(303, '/account');
+    if (req.session?.user) return redirectTo(res, '/account');
     this.pages.send(req, res, 'Sign in', loginView({ csrfToken: await this.pages.csrfToken(req) }));
   }
 
@@ -45,7 +46,7 @@ export class LoginPageController {
     }
     try {
       const result = await this.auth.login(req, email, password);
-      if ('mfaRequired' in result) return res.redirect(303, '/login/mfa');
+      if ('mfaRequired' in result) return redirectTo(res, '/login/mfa');
       this.pages.redirectWithFlash(
         req,
         res,
@@ -61,7 +62,7 @@ export class LoginPageController {
 
   @Get('login/mfa')
   async mfaForm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!req.session?.mfaPending) return res.redirect(303, '/login');
+    if (!req.session?.mfaPending) return redirectTo(res, '/login');
     this.pages.send(
       req,
       res,
@@ -87,7 +88,7 @@ export class LoginPageController {
           `Signed in as ${result.user.email}.`,
         );
       }
-      res.redirect(303, '/login/mfa');
+      redirectTo(res, '/login/mfa');
     } catch (error) {
       if (errorCodeOf(error) === 'MFA_NOT_PENDING') {
         return this.loginFailed(
@@ -113,7 +114,7 @@ export class LoginPageController {
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (req.session?.user) await this.sessions.logout(req, res);
-    res.redirect(303, '/login');
+    redirectTo(res, '/login');
   }
 
   /** The status and message for a refused login; rethrows what is not a refusal. */
@@ -121,7 +122,7 @@ export class LoginPageController {
     const code = errorCodeOf(error);
     if (code === 'TOO_MANY_ATTEMPTS') {
       const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+      if (typeof retryAfter === 'number') setReplyHeader(res, 'Retry-After', String(retryAfter));
       return [HttpStatus.TOO_MANY_REQUESTS, `${errorMessageOf(error)}. Try again later.`];
     }
     if (code && LOGIN_ERRORS[code]) return LOGIN_ERRORS[code];

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { errorCodeOf } from './page-form';
 import { PageResponder } from './page-responder';
 import { errorView, forbiddenView } from './views/error.view';
+import { redirectTo, endIfSent } from './page-reply';
 
 /**
  * Errors on the page routes as a person should see them: a session that is missing or ended
@@ -25,13 +26,10 @@ export class PageExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
+    if (endIfSent(res)) return;
     const status =
       exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
-    if (status === HttpStatus.UNAUTHORIZED) return res.redirect(303, '/login');
+    if (status === HttpStatus.UNAUTHORIZED) return redirectTo(res, '/login');
     if (status === HttpStatus.FORBIDDEN) return this.forbidden(req, res, errorCodeOf(exception));
     if (status >= 500) this.logger.error(describe(exception));
     const [title, message] =

@@ -9,6 +9,7 @@ import {
 } from 'nest-session-kit';
 import type { Html } from './html';
 import { layout, type PageFrame } from './views/layout.view';
+import { redirectTo, sendHtml } from './page-reply';
 
 /** Pages allow their own stylesheet and forms to themselves: no script, no inline style. */
 const PAGE_CSP = [
@@ -41,15 +42,14 @@ export class PageResponder {
       isAdmin: user ? this.roles.satisfiesAny(user.roles, ['admin']) : false,
       flash: req.session ? SessionFlash.of(req).consumeAll() : [],
     };
-    res
-      .status(status)
-      .setHeader('Content-Security-Policy', PAGE_CSP)
+    const headers = {
+      'Content-Security-Policy': PAGE_CSP,
       // Under `no-referrer` (helmet's default) a browser sends `Origin: null` with a form post,
       // which the CSRF check must refuse; `same-origin` keeps the origin for the app's own forms.
-      .setHeader('Referrer-Policy', 'same-origin')
-      .setHeader('Cache-Control', 'no-store')
-      .type('html')
-      .send(layout(frame, content).markup);
+      'Referrer-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    };
+    sendHtml(res, status, headers, layout(frame, content).markup);
   }
 
   /**
@@ -75,6 +75,6 @@ export class PageResponder {
     message: string,
   ): void {
     SessionFlash.of(req).add(type, message);
-    res.redirect(303, location);
+    redirectTo(res, location);
   }
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppSession } from '../session.types';
 import { hasLiveSession } from '../security/session-origin';
 import { SessionHistory, type HistoryLimits } from './session-history';
+import { isRouted } from '../http/node-request';
 
 export interface PageHistoryOptions extends HistoryLimits {
   /**
@@ -34,7 +35,7 @@ export class PageHistoryRecorder {
 
   private recordIfPage(req: Request, res: Response): void {
     const session = req.session as AppSession | undefined;
-    if (!session || !req.route || !isSuccess(res.statusCode)) return;
+    if (!session || !isRouted(req) || !isSuccess(res.statusCode)) return;
     if (!hasLiveSession(req) && !holdsData(session)) return;
     const page = pageOf(req.originalUrl);
     const history = new SessionHistory(session, this.options);

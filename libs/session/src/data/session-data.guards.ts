@@ -1,15 +1,15 @@
-import type { Request } from 'express';
 import { SessionErrors } from '../errors';
 import { sessionOf } from '../request-session';
 import type { AppSession } from '../session.types';
 import { jsonEqual } from '../backends/session-patch';
+import type { SessionRequest } from '../http/node-request';
 
 /** Names that would reach an object's prototype if used as a key. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const KEY_PATTERN = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
 /** @internal the request's session, or 503 when the route runs without one. */
-export function requireSession(req: Request): AppSession {
+export function requireSession(req: SessionRequest): AppSession {
   const session = sessionOf(req);
   if (!session) throw SessionErrors.storeUnavailable();
   return session;

@@ -10,6 +10,7 @@ import { AllowedOrigins } from '../security/allowed-origins';
 import { InjectSessionOptions } from '../session.constants';
 import type { ResolvedSessionOptions } from '../session.options';
 import { SessionErrors } from '../errors';
+import { headerOf } from '../http/node-request';
 import { SessionAccessGuard } from './session-access.guard';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,12 +40,12 @@ export class CsrfGuard extends SessionAccessGuard {
     if (this.isExempt(context)) return true;
     const request = this.getRequestResponse(context).req;
     if (!request) return true;
-    const origin = request.get('origin');
+    const origin = headerOf(request, 'origin');
     if (origin !== undefined && !this.isAllowedOrigin(request, origin)) {
       throw SessionErrors.csrfInvalid('Cross-origin request refused');
     }
     if (!hasLiveSession(request) || isHeaderSession(request)) return true;
-    const presented = request.get(this.options.csrf.headerName) ?? this.formToken(request);
+    const presented = headerOf(request, this.options.csrf.headerName) ?? this.formToken(request);
     if (csrfTokensMatch(presented, sessionOf(request)?.csrfToken)) return true;
     throw SessionErrors.csrfInvalid();
   }
@@ -66,7 +67,7 @@ export class CsrfGuard extends SessionAccessGuard {
 
   /** The token of an HTML form post: the `csrf.fieldName` field of a urlencoded body. */
   protected formToken(request: Request): unknown {
-    const type = request.get('content-type')?.toLowerCase() ?? '';
+    const type = headerOf(request, 'content-type')?.toLowerCase() ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
     const body = request.body as Record<string, unknown> | undefined;
     return body && typeof body === 'object' ? body[this.options.csrf.fieldName] : undefined;

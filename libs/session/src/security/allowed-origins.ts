@@ -1,5 +1,5 @@
-import type { Request } from 'express';
 import type { ResolvedSessionOptions } from '../session.options';
+import { headerOf, nodeRequestOf, type SessionRequest } from '../http/node-request';
 
 /**
  * The origins a browser may call the app from besides its own: `csrf.allowedOrigins`. The one
@@ -22,18 +22,29 @@ export class AllowedOrigins {
   }
 
   /** Whether `origin` is listed or is the request's own origin (its protocol and Host). */
-  allowsOn(request: Request, origin: string): boolean {
+  allowsOn(request: SessionRequest, origin: string): boolean {
     if (this.includes(origin)) return true;
-    const host = request.get('host');
+    const host = headerOf(request, 'host');
     return (
       host !== undefined &&
-      normalizeOrigin(origin) === normalizeOrigin(`${request.protocol}://${host}`)
+      normalizeOrigin(origin) === normalizeOrigin(`${protocolOf(request)}://${host}`)
     );
   }
 
   get size(): number {
     return this.origins.size;
   }
+}
+
+/**
+ * The request's protocol: Express' and Fastify's requests know it (through their proxy trust);
+ * a bare Node.js request (a socket's handshake) knows only whether its own socket is TLS.
+ */
+function protocolOf(request: SessionRequest): string {
+  const { protocol } = request as { protocol?: string };
+  if (protocol) return protocol;
+  const socket = nodeRequestOf(request).socket as { encrypted?: boolean } | undefined;
+  return socket?.encrypted ? 'https' : 'http';
 }
 
 function normalizeOrigin(origin: string): string {

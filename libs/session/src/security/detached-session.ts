@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Session, Store } from 'express-session';
 import { sessionOf } from '../request-session';
+import { nodeRequestOf, type SessionRequest } from '../http/node-request';
 
 const DETACHED = Symbol('nest-session-kit.detachedSession');
 
@@ -12,7 +13,8 @@ type GeneratingStore = Store & { generate(req: Request): void };
  * cookie named as it was in the store (not written, not even touched). The new session is
  * stored, and its cookie sent, only if the request puts data in it.
  */
-export function detachSession(req: Request, store: Store): void {
+export function detachSession(request: SessionRequest, store: Store): void {
+  const req = nodeRequestOf(request);
   (store as GeneratingStore).generate(req);
   (req as MarkedRequest)[DETACHED] = true;
   const session = sessionOf(req) as Session;
@@ -30,14 +32,18 @@ export function detachSession(req: Request, store: Store): void {
 }
 
 /** @internal whether the request runs on a detached session that holds nothing to keep. */
-export function isEmptyDetachedSession(req: Request): boolean {
+export function isEmptyDetachedSession(req: SessionRequest): boolean {
   const session = sessionOf(req);
-  return (req as MarkedRequest)[DETACHED] === true && session !== undefined && isEmpty(session);
+  return (
+    (nodeRequestOf(req) as MarkedRequest)[DETACHED] === true &&
+    session !== undefined &&
+    isEmpty(session)
+  );
 }
 
 /** @internal whether the request's own session was set aside by `detachSession`. */
-export function isDetached(req: Request): boolean {
-  return (req as MarkedRequest)[DETACHED] === true;
+export function isDetached(req: SessionRequest): boolean {
+  return (nodeRequestOf(req) as MarkedRequest)[DETACHED] === true;
 }
 
 function isEmpty(session: object): boolean {

@@ -1,23 +1,28 @@
 import type { Request, Response } from 'express';
 import type { ResolvedSessionOptions } from '../session.options';
 import { SessionErrors, type SessionHttpException } from '../errors';
+import { nodeRequestOf, type SessionRequest } from '../http/node-request';
 
 const HEADER_SESSION = Symbol('nest-session-kit.headerSession');
 
 type MarkedRequest = Request & { [HEADER_SESSION]?: true };
 
 /** Whether the request's session rides in a header (a bearer token), not in a cookie. */
-export function isHeaderSession(req: Request): boolean {
-  return (req as MarkedRequest)[HEADER_SESSION] === true;
+export function isHeaderSession(req: SessionRequest): boolean {
+  return (nodeRequestOf(req) as MarkedRequest)[HEADER_SESSION] === true;
 }
 
 /**
  * @internal Makes the request's session a header session: its response never sets the session
  * cookie, whatever express-session decides at the end of the request.
  */
-export function markHeaderSession(req: Request, res: Response | undefined, cookieName: string) {
+export function markHeaderSession(
+  req: SessionRequest,
+  res: Response | undefined,
+  cookieName: string,
+) {
   if (isHeaderSession(req)) return;
-  (req as MarkedRequest)[HEADER_SESSION] = true;
+  (nodeRequestOf(req) as MarkedRequest)[HEADER_SESSION] = true;
   if (!res) return;
   const setHeader = res.setHeader.bind(res);
   res.setHeader = ((name: string, value: number | string | readonly string[]) => {

@@ -6,6 +6,7 @@ import type { ResolvedSessionOptions } from '../session.options';
 import { SessionService } from '../session.service';
 import { SessionEvents } from '../session-events';
 import { sessionOf } from '../request-session';
+import { headerOf } from '../http/node-request';
 import { markSessionEnded } from './session-end';
 import { isHeaderSession } from './header-session';
 import { detachSession } from './detached-session';
@@ -36,7 +37,7 @@ export class SessionSecurity {
     const { user, auth } = session ?? {};
     if (!session || !user || !auth) return undefined;
     const now = Date.now();
-    const facts = { now, ip: () => req.ip, userAgent: () => req.get('user-agent') ?? undefined };
+    const facts = { now, ip: () => req.ip, userAgent: () => headerOf(req, 'user-agent') };
     const violation = findViolation(auth, facts, this.options);
     if (violation?.reason === 'binding' && this.options.bindingMismatch === 'refuse') {
       detachSession(req, this.store);

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { nodeRequestOf, type SessionRequest } from '../http/node-request';
 
 const NEXT_ID = Symbol('nest-session-kit.nextSessionId');
 
@@ -19,8 +20,8 @@ export function successorIdOf(secret: string, sid: string, rotatedAt: number): s
 }
 
 /** @internal the id the next session generated for this request gets. */
-export function setNextSessionId(req: Request, sid: string): void {
-  (req as RequestWithNextId)[NEXT_ID] = sid;
+export function setNextSessionId(req: SessionRequest, sid: string): void {
+  (nodeRequestOf(req) as RequestWithNextId)[NEXT_ID] = sid;
 }
 
 /**

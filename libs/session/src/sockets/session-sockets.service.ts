@@ -136,8 +136,8 @@ export class SessionSockets {
     });
   }
 
+  /** Listed, or the app's own origin (Express' request, or Node.js' own on Fastify). */
   private isAllowedOrigin(req: SocketRequest, origin: string): boolean {
-    if (typeof req.get !== 'function') return this.origins.includes(origin);
     return this.origins.allowsOn(req as Request, origin);
   }
 
