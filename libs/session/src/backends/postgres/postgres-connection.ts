@@ -3,6 +3,7 @@ import { SessionConfigurationError } from '../../errors';
 import { loadOptionalDependency } from '../../optional-dependency';
 import type { PostgresPoolLike, PostgresStoreOptions } from '../../session.options';
 import { withTimeout } from '../with-timeout';
+import { maskUrlPassword } from '../mask-url';
 
 export interface ConnectPostgresOptions {
   connectTimeout: number;
@@ -12,17 +13,6 @@ export interface ConnectPostgresOptions {
 
 const DEFAULT_POOL_SIZE = 10;
 const LOG_EVERY_MS = 5000;
-
-/** Masks the password of a connection string so that it can appear in messages. */
-export function maskPostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}
 
 /**
  * The pool the store runs on: the one passed in, or one the module creates from the connection
@@ -37,7 +27,7 @@ export async function connectPostgres(
   const option = config.pool ? 'store.pool' : 'store.connectionString';
   const where = config.pool
     ? 'PostgreSQL (the pool passed in)'
-    : `PostgreSQL at ${maskPostgresUrl(config.connectionString as string)}`;
+    : `PostgreSQL at ${maskUrlPassword(config.connectionString as string)}`;
   try {
     await withTimeout(pool.query('SELECT 1'), options.connectTimeout, 'PostgreSQL connect');
     return pool;

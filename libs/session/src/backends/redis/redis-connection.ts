@@ -8,6 +8,7 @@ import type {
   RedisStoreOptions,
 } from '../../session.options';
 import type { RedisClientLike } from './redis-client';
+import { maskUrlPassword } from '../mask-url';
 
 export interface ConnectRedisOptions {
   connectTimeout: number;
@@ -21,17 +22,6 @@ const CLUSTER_TOPOLOGY_REFRESH_MS = 1000;
 /** How often the sentinel client checks the sentinels' view (it also follows +switch-master). */
 const SENTINEL_SCAN_INTERVAL_MS = 2000;
 const LOG_EVERY_MS = 5000;
-
-/** Masks the password of a Redis URL so it can appear in messages. */
-export function maskRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}
 
 /**
  * Creates and connects the client `config` names (a URL, a cluster's seeds or the sentinels);
@@ -63,7 +53,7 @@ function connectRedisUrl(
     disableOfflineQueue: true,
     socket: { connectTimeout: options.connectTimeout, reconnectStrategy },
   });
-  return connectOrFail(client, 'store.url', `Redis at ${maskRedisUrl(url)}`, options);
+  return connectOrFail(client, 'store.url', `Redis at ${maskUrlPassword(url)}`, options);
 }
 
 /**
@@ -93,7 +83,7 @@ function connectRedisCluster(
       },
     },
   }) as unknown as RedisClusterType;
-  const seeds = rootNodes.map((node) => maskRedisUrl(node.url)).join(', ');
+  const seeds = rootNodes.map((node) => maskUrlPassword(node.url)).join(', ');
   return connectOrFail(client, 'store.cluster', `Redis Cluster (seeds ${seeds})`, options);
 }
 
