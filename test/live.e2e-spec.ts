@@ -37,6 +37,14 @@ async function login(live: Live, email: string): Promise<Login> {
   return { cookie: cookieOf(res), csrfToken: res.body.csrfToken, user: res.body.user };
 }
 
+async function logout(live: Live, session: Login): Promise<void> {
+  await request(live.app.server)
+    .post('/auth/logout')
+    .set('cookie', session.cookie)
+    .set('x-csrf-token', session.csrfToken)
+    .expect(204);
+}
+
 function connect(
   live: Live,
   options: { cookie?: string; token?: string; origin?: string } = {},
@@ -153,11 +161,7 @@ describe.each(STORES)('Socket.IO namespace /live on the %s', (_name, storeEnv) =
     const socket = await connected(open({ cookie: session.cookie }));
     const ended = endOf(socket);
     const start = Date.now();
-    await request(live.app.server)
-      .post('/auth/logout')
-      .set('cookie', session.cookie)
-      .set('x-csrf-token', session.csrfToken)
-      .expect(204);
+    await logout(live, session);
     const { code, disconnected } = await ended;
     expect(code).toBe('SESSION_LOGGED_OUT');
     expect((await disconnected) - start).toBeLessThan(1000);
@@ -260,11 +264,7 @@ describe('two app instances on one Redis', () => {
       expect(await ask(socket, 'whoami')).toEqual({ user: session.user });
       const ended = endOf(socket);
       const start = Date.now();
-      await request(a.app.server)
-        .post('/auth/logout')
-        .set('cookie', session.cookie)
-        .set('x-csrf-token', session.csrfToken)
-        .expect(204);
+      await logout(a, session);
       const { code, disconnected } = await ended;
       expect(code).toBe('SESSION_LOGGED_OUT');
       latencies.push((await disconnected) - start);
