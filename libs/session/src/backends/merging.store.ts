@@ -434,11 +434,11 @@ export abstract class MergingStore extends Store {
     expiry: WriteExpiry,
     cookie?: StoredCookie,
   ): Promise<string | null> {
-    const loadedActivity = activityOf(parseSessionJson(base));
+    const loaded = base;
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       const merged = applyPatch(parseSessionJson(base) ?? {}, patch) as Record<string, unknown>;
       if (cookie !== undefined) merged.cookie = cookie;
-      if (attempt > 0 && settledMeanwhile(parseSessionJson(base) ?? {}, merged, loadedActivity)) {
+      if (attempt > 0 && settledMeanwhile(parseSessionJson(base) ?? {}, merged, loaded)) {
         return base;
       }
       const next = JSON.stringify(merged);
@@ -489,8 +489,9 @@ function activityOf(data: Record<string, unknown> | null): number | undefined {
 function settledMeanwhile(
   current: Record<string, unknown>,
   merged: Record<string, unknown>,
-  loadedActivity: number | undefined,
+  loaded: string,
 ): boolean {
+  const loadedActivity = activityOf(parseSessionJson(loaded));
   const stored = activityOf(current);
   const auth = merged.auth as { lastActivityAt?: number } | undefined;
   if (stored !== undefined && loadedActivity !== undefined && stored > loadedActivity && auth) {
