@@ -3,6 +3,7 @@ import type { SampleEnv } from '../apps/sample/src/app.module';
 import {
   createTestApp,
   PASSWORDS,
+  postgresEnv,
   redisEnv,
   signIn,
   STORES,
@@ -261,26 +262,32 @@ describe.each(STORES)('login throttling on the %s', (_name, env) => {
   });
 });
 
-describe('login throttling across instances on one Redis', () => {
-  it('shares the account lockout between two instances with the same SESSION_PREFIX', async () => {
-    const shared = redisEnv(ACCOUNT_LIMITS);
+/** The shared stores, each with its own namespace per call (a key prefix, a schema). */
+const SHARED_STORES: [string, (extra: SampleEnv) => SampleEnv][] = [
+  ['Redis', redisEnv],
+  ['PostgreSQL', postgresEnv],
+];
+
+describe.each(SHARED_STORES)('login throttling across instances on one %s', (_name, storeEnv) => {
+  it('shares the account lockout between two instances on the same store namespace', async () => {
+    const shared = storeEnv(ACCOUNT_LIMITS);
     const first = await createTestApp(shared);
     const second = await createTestApp(shared);
-    const other = await createTestApp(redisEnv(ACCOUNT_LIMITS));
+    const other = await createTestApp(storeEnv(ACCOUNT_LIMITS));
     try {
       await fail(first, USER, 2);
       await fail(second, USER, 1);
       expectTooManyAttempts(await login(first, USER, PASSWORDS[USER]));
       expectTooManyAttempts(await login(second, USER, PASSWORDS[USER]));
-      // Another prefix is another deployment: its counters are its own.
+      // Another namespace is another deployment: its counters are its own.
       expect((await login(other, USER, PASSWORDS[USER])).status).toBe(200);
     } finally {
       await Promise.all([first.close(), second.close(), other.close()]);
     }
   });
 
-  it('shares the per-IP failure count between two instances with the same SESSION_PREFIX', async () => {
-    const shared = redisEnv(IP_LIMITS);
+  it('shares the per-IP failure count between two instances on the same store namespace', async () => {
+    const shared = storeEnv(IP_LIMITS);
     const first = await createTestApp(shared);
     const second = await createTestApp(shared);
     try {
