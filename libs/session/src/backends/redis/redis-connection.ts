@@ -22,6 +22,12 @@ const CLUSTER_TOPOLOGY_REFRESH_MS = 1000;
 /** How often the sentinel client checks the sentinels' view (it also follows +switch-master). */
 const SENTINEL_SCAN_INTERVAL_MS = 2000;
 const LOG_EVERY_MS = 5000;
+/**
+ * No node-redis command timer: node-redis 6 arms a 5 s AbortSignal.timeout for every command by
+ * default (about 17 µs of CPU per command, most of a cached read), and it only covers commands
+ * not yet written to the socket. The store bounds every command itself (RedisCommands.send).
+ */
+const NO_COMMAND_TIMER = { timeout: 0 };
 
 /**
  * Creates and connects the client `config` names (a URL, a cluster's seeds or the sentinels);
@@ -51,6 +57,7 @@ function connectRedisUrl(
   const client: RedisClientType = createClient({
     url,
     disableOfflineQueue: true,
+    commandOptions: NO_COMMAND_TIMER,
     socket: { connectTimeout: options.connectTimeout, reconnectStrategy },
   });
   return connectOrFail(client, 'store.url', `Redis at ${maskUrlPassword(url)}`, options);
@@ -73,6 +80,7 @@ function connectRedisCluster(
     useReplicas: config.useReplicas ?? false,
     nodeAddressMap: config.nodeAddressMap,
     topologyRefreshOnReconnectionAttemptStrategy: CLUSTER_TOPOLOGY_REFRESH_MS,
+    commandOptions: NO_COMMAND_TIMER,
     defaults: {
       ...defaults,
       disableOfflineQueue: true,
@@ -105,6 +113,7 @@ function connectRedisSentinel(
     sentinelRootNodes,
     scanInterval: SENTINEL_SCAN_INTERVAL_MS,
     passthroughClientErrorEvents: true,
+    commandOptions: NO_COMMAND_TIMER,
     nodeClientOptions: {
       ...config.nodeClientOptions,
       socket: { ...socket, ...(config.nodeClientOptions?.socket as object | undefined) },
