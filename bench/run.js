@@ -10,6 +10,8 @@
  *   BENCH_RESTARTS=4       start the compared apps this many times, a share of the rounds each
  *   BENCH_PIN=0            do not pin the apps and the load generator to separate CPUs
  *   BENCH_SCALE_ROUNDS=3   alternating rounds: sample at 1k, sample at 1M stored sessions
+ *   BENCH_LADDER_ROUNDS=8  alternating rounds of the ladder (floor, Fastify, Express; see LADDER)
+ *   BENCH_LADDER=0         skip the ladder
  *   BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=50  BENCH_LOGINS=50
  *   BENCH_SCALE=1000000    other sessions stored for the large side of the scale step
  *   BENCH_MEMORY_SESSIONS=100000   memory-store bound (then filled to 1.5x)
@@ -49,6 +51,10 @@ const SAMPLE_MAIN = path.join(ROOT, 'dist/apps/sample/apps/sample/src/main.js');
 const LIBRARY_MAIN = path.join(ROOT, 'libs/session/dist/index.js');
 const BASELINE_MAIN = path.join(__dirname, 'baseline/main.js');
 const LIBRARY_ONLY_MAIN = path.join(__dirname, 'library-only/main.js');
+const FLOOR_MAIN = path.join(__dirname, 'floor/main.js');
+const FASTIFY_BASELINE_MAIN = path.join(__dirname, 'fastify-baseline/main.js');
+/** The sample on Express whatever HTTP_ADAPTER the bench's own environment has. */
+const EXPRESS = { HTTP_ADAPTER: 'express' };
 const RESULTS_DIR = path.join(__dirname, 'results');
 const SAMPLE_PREFIX = 'sess:';
 /**
@@ -56,6 +62,12 @@ const SAMPLE_PREFIX = 'sess:';
  * baseline's app on the library instead of hand-wired sessions (what the library alone costs).
  */
 const APPS = ['sample', 'baseline', 'baselineHeaders', 'libraryOnly'];
+/**
+ * Issue 17's ladder, in one set of alternating rounds: bare node:http with one Redis GET (the
+ * floor), hand-wired Nest on Fastify (@fastify/session), the sample on Fastify, the sample on
+ * Express, hand-wired Nest on Express (express-session).
+ */
+const LADDER = ['floor', 'fastifyBaseline', 'sampleFastify', 'sample', 'baseline'];
 
 const envInt = (name, fallback) => {
   const value = Number(process.env[name]);
@@ -63,6 +75,7 @@ const envInt = (name, fallback) => {
 };
 const config = {
   rounds: envInt('BENCH_ROUNDS', 16),
+  ladderRounds: envInt('BENCH_LADDER_ROUNDS', 8),
   scaleRounds: envInt('BENCH_SCALE_ROUNDS', 3),
   restarts: envInt('BENCH_RESTARTS', 4),
   roundSeconds: envInt('BENCH_ROUND_SECONDS', 3),
@@ -84,16 +97,19 @@ if (!['all', 'postgres'].includes(ONLY)) {
 }
 const POSTGRES_ONLY = ONLY === 'postgres';
 const WITH_POSTGRES = POSTGRES_ONLY || process.env.BENCH_POSTGRES !== '0';
+const WITH_LADDER = !POSTGRES_ONLY && process.env.BENCH_LADDER !== '0';
 /** The PostgreSQL samples' schemas (DATABASE_SCHEMA) in the bench database: 1k and 1M sessions. */
 const PG_SMALL = 'bench_small';
 const PG_LARGE = 'bench_large';
 const TARGETS = {
   throughputRatio: 0.95,
+  fastifyOverHandWired: 1.0,
+  fastifyOverExpress: 1.8,
   commandsPerRead: 1.05,
   scaleFactor: 1.2,
   queriesPerRead: 1.05,
 };
-const WATCHDOG_MS = 20 * 60_000;
+const WATCHDOG_MS = 30 * 60_000;
 /** The variables that each name a store for the sample (at most one may be set). */
 const STORE_VARIABLES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'DATABASE_URL'];
 
@@ -132,14 +148,17 @@ async function main() {
   const largeUrl = withDatabase(redis.url, 1);
   const unset = ['NODE_ENV', 'SESSION_NAME', 'SESSION_PREFIX'];
   const specs = {
-    sample: { script: SAMPLE_MAIN, readyPath: '/health' },
+    sample: { script: SAMPLE_MAIN, readyPath: '/health', env: EXPRESS },
     baseline: { script: BASELINE_MAIN },
     baselineHeaders: { script: BASELINE_MAIN, env: { BASELINE_HEADERS: '1' } },
     libraryOnly: { script: LIBRARY_ONLY_MAIN },
-    sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', redisUrl: largeUrl },
+    sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', env: EXPRESS, redisUrl: largeUrl },
+    floor: { script: FLOOR_MAIN },
+    fastifyBaseline: { script: FASTIFY_BASELINE_MAIN },
+    sampleFastify: { script: SAMPLE_MAIN, readyPath: '/health', env: { HTTP_ADAPTER: 'fastify' } },
     // The sample on PostgreSQL (DATABASE_URL), one schema each for the 1k and the 1M side.
-    pgSample: { script: SAMPLE_MAIN, readyPath: '/health', postgresSchema: PG_SMALL },
-    pgLarge: { script: SAMPLE_MAIN, readyPath: '/health', postgresSchema: PG_LARGE },
+    pgSample: { script: SAMPLE_MAIN, readyPath: '/health', env: EXPRESS, postgresSchema: PG_SMALL },
+    pgLarge: { script: SAMPLE_MAIN, readyPath: '/health', env: EXPRESS, postgresSchema: PG_LARGE },
   };
   const apps = {};
   const sessions = {};
@@ -306,10 +325,34 @@ async function main() {
     const scaleMissed = !summary.targets.loginScale.met || !summary.targets.readScale.met;
     if (process.env.BENCH_PROFILE === '1' || missed || scaleMissed) {
       const names = scaleMissed ? [...APPS, 'sampleLarge'] : APPS;
-      profiles = await profileApps(apps, names, sessions, keepSession);
+      profiles = await profileApps(apps, names, sessions, keepSession, [
+        ['sampleOverBaselineHeaders', 'sample', 'baselineHeaders'],
+      ]);
     }
-    for (const name of [...APPS.filter((n) => n !== 'sample'), 'sampleLarge']) {
+    for (const name of [...APPS.filter((n) => !LADDER.includes(n)), 'sampleLarge']) {
       await apps[name].stop();
+    }
+
+    if (WITH_LADDER) {
+      for (const name of LADDER.filter((n) => !apps[n])) await launch(name);
+      log(`ladder warm-up: ${config.warmupSeconds} s each`);
+      for (const name of LADDER) await runRound(name, config.warmupSeconds);
+      log(`ladder: ${config.ladderRounds} alternating rounds of ${LADDER.join(', ')}`);
+      const ladderRounds = await roundsAcrossStarts('ladder', config.ladderRounds, LADDER, 2);
+      summary.ladder = summarizeLadder(ladderRounds);
+      Object.assign(summary.targets, summary.ladder.targets);
+      rounds.ladder = ladderRounds;
+      const ladderMissed = Object.values(summary.ladder.targets).some((target) => !target.met);
+      if (process.env.BENCH_PROFILE === '1' || ladderMissed) {
+        const names = ['sampleFastify', 'fastifyBaseline'];
+        profiles = {
+          ...profiles,
+          ...(await profileApps(apps, names, sessions, keepSession, [
+            ['sampleFastifyOverFastifyBaseline', 'sampleFastify', 'fastifyBaseline'],
+          ])),
+        };
+      }
+      for (const name of LADDER.filter((n) => n !== 'sample')) await apps[name].stop();
     }
   }
 
@@ -508,6 +551,42 @@ function summarize(small, scale, logins) {
   };
 }
 
+/**
+ * The ladder's figures: each app's medians, and the two ratios issue 17 sets, by req/s (paired
+ * rounds) and by app CPU per request (the same ratio without the noise of the load generator).
+ */
+function summarizeLadder(rounds) {
+  const read = Object.fromEntries(LADDER.map((name) => [name, stats(rounds[name])]));
+  const failures = Object.values(read).reduce((sum, s) => sum + s.non2xx + s.errors, 0);
+  const ratio = (a, b) => ({
+    rps: round(paired(rounds, a, b, rps), 3),
+    cpu: round(paired(rounds, b, a, cpu), 3),
+  });
+  const ratios = {
+    fastifyOverHandWired: ratio('sampleFastify', 'fastifyBaseline'),
+    fastifyOverExpress: ratio('sampleFastify', 'sample'),
+    expressOverHandWired: ratio('sample', 'baseline'),
+    floorOverFastifyBaseline: ratio('floor', 'fastifyBaseline'),
+  };
+  const target = (name, label) => ({
+    target: `${label} >= ${TARGETS[name]} (req/s)`,
+    value: ratios[name].rps,
+    met: ratios[name].rps >= TARGETS[name] && failures === 0,
+    note: `${ratios[name].cpu} by CPU per request${failures ? `; ${failures} failed requests` : ''}`,
+  });
+  return {
+    read: clean(read),
+    ratios,
+    targets: {
+      fastifyOverHandWired: target(
+        'fastifyOverHandWired',
+        'sample on Fastify / hand-wired Fastify',
+      ),
+      fastifyOverExpress: target('fastifyOverExpress', 'sample on Fastify / sample on Express'),
+    },
+  };
+}
+
 /** The PostgreSQL step's figures and targets (the rounds kept for latest.json). */
 function summarizePostgres(rounds, logins, extra) {
   const read = {
@@ -617,7 +696,7 @@ function syntheticSession() {
 }
 
 /** A CPU profile of each app under the same load, and its top self-time entries. */
-async function profileApps(apps, names, sessions, keepSession) {
+async function profileApps(apps, names, sessions, keepSession, diffs) {
   const dir = path.join(RESULTS_DIR, 'profiles');
   fs.mkdirSync(dir, { recursive: true });
   const out = {};
@@ -633,7 +712,7 @@ async function profileApps(apps, names, sessions, keepSession) {
     out[name] = summarizeProfile(file, requests, 15);
     log(`profiled ${name}: ${path.relative(ROOT, file)}`);
   }
-  out.sampleOverBaselineHeaders = diffProfiles(out.sample, out.baselineHeaders, 15);
+  for (const [label, a, b] of diffs) out[label] = diffProfiles(out[a], out[b], 15);
   return out;
 }
 

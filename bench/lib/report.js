@@ -38,6 +38,56 @@ const targetsTable = (targets) => [
   ]),
 ];
 
+const LADDER_NAMES = {
+  floor: 'bare node:http + one Redis GET (the floor)',
+  fastifyBaseline: 'hand-wired Nest on Fastify (@fastify/session)',
+  sampleFastify: 'the sample on Fastify',
+  sample: 'the sample on Express',
+  baseline: 'hand-wired Nest on Express (express-session)',
+};
+
+const ratioRow = (label, ratio, why) => [
+  label,
+  fmt(ratio.rps, 3),
+  '',
+  '',
+  fmt(ratio.cpu, 3),
+  '',
+  why,
+];
+
+const DIFF_TITLES = {
+  sampleOverBaselineHeaders: 'Extra CPU per request in the sample over baseline + headers',
+  sampleFastifyOverFastifyBaseline:
+    'Extra CPU per request in the sample on Fastify over hand-wired Fastify',
+};
+
+/** Issue 17's ladder, when the run had one. */
+function ladderTables(r) {
+  if (!r.ladder) return [];
+  const { read, ratios } = r.ladder;
+  return [
+    [
+      `The ladder: GET /auth/me with a signed-in session on Redis, ${r.config.connections} connections, medians of ${r.config.ladderRounds} alternating rounds of ${r.config.roundSeconds} s`,
+      ['app', 'req/s', 'p50 ms', 'p99 ms', 'app CPU µs/req', 'Redis cmds/read', 'per read'],
+      [
+        ...Object.entries(LADDER_NAMES).map(([name, label]) => readRow(label, read[name])),
+        ratioRow(
+          'sample on Fastify / hand-wired Fastify',
+          ratios.fastifyOverHandWired,
+          'target >= 1.0; CPU column: hand-wired CPU / sample CPU',
+        ),
+        ratioRow(
+          'sample on Fastify / sample on Express',
+          ratios.fastifyOverExpress,
+          'target >= 1.8; CPU column: Express CPU / Fastify CPU',
+        ),
+        ratioRow('sample on Express / hand-wired Express', ratios.expressOverHandWired, ''),
+      ],
+    ],
+  ];
+}
+
 /** The result tables as rows of cells: [title, header, rows][] */
 function tables(r) {
   const { read, scale } = r;
@@ -79,6 +129,7 @@ function tables(r) {
         ],
       ],
     ],
+    ...ladderTables(r),
     [
       `Scale: the sample with ${fmt(r.config.smallScale)} and with ${fmt(r.config.scale)} other sessions in its Redis database (${r.config.scaleRounds} alternating rounds, ${r.config.logins} logins each, taking turns)`,
       ['measure', fmt(r.config.smallScale), fmt(r.config.scale), 'factor'],
@@ -151,11 +202,14 @@ function tables(r) {
           .map((f) => [f.name, fmt(f.selfPercent, 1), fmt(f.usPerRequest, 1)]),
       ]);
     }
-    out.push([
-      'Extra CPU per request in the sample over baseline + headers (self time, from the profiles)',
-      ['function', 'µs/req'],
-      r.profiles.sampleOverBaselineHeaders.map((f) => [f.name, fmt(f.usPerRequest, 1)]),
-    ]);
+    for (const [name, diff] of Object.entries(r.profiles)) {
+      if (!Array.isArray(diff)) continue;
+      out.push([
+        `${DIFF_TITLES[name] ?? name} (self time, from the profiles)`,
+        ['function', 'µs/req'],
+        diff.map((f) => [f.name, fmt(f.usPerRequest, 1)]),
+      ]);
+    }
   }
   return out;
 }
