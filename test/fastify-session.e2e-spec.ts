@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import {
   Body,
   Controller,
   Get,
   HttpCode,
+  Logger,
   Post,
   Req,
   Res,
@@ -244,5 +246,35 @@ describe('SessionModule on Fastify: one Redis command per authenticated read', (
     const seen = await monitorDuring(server.url, me);
     expect(seen).toEqual([expect.stringMatching(/^GETEX \S+ PX \d+$/i)]);
     expect(await commandsDuring(redis, me)).toEqual({ getex: 1 });
+  });
+});
+
+describe('SessionModule on Fastify: proxy trust is the adapter’s', () => {
+  const warningsOf = async (
+    options: Partial<SessionModuleOptions>,
+    adapterOptions: { trustProxy?: string },
+  ) => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const app = await createFastifyLibraryApp(options, [AccountController], adapterOptions);
+    try {
+      for (let i = 0; i < 3; i++) await request(app.getHttpServer()).get('/csrf').expect(200);
+      return warn.mock.calls
+        .map(([message]) => String(message))
+        .filter((m) => /trustProxy/.test(m));
+    } finally {
+      warn.mockRestore();
+      await app.close();
+    }
+  };
+
+  it('logs once when trustProxy is set on the module but the FastifyAdapter trusts no proxy', async () => {
+    const warnings = await warningsOf({ trustProxy: 1 }, {});
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/new FastifyAdapter\(\{ trustProxy \}\)/);
+  });
+
+  it('stays quiet when the adapter has a trustProxy, or the module asks for none', async () => {
+    expect(await warningsOf({ trustProxy: 1 }, { trustProxy: '127.0.0.1' })).toEqual([]);
+    expect(await warningsOf({}, {})).toEqual([]);
   });
 });

@@ -39,14 +39,18 @@ export async function createLibraryApp(
 export async function createFastifyLibraryApp(
   options: Partial<SessionModuleOptions>,
   controllers: Type<unknown>[],
+  adapterOptions: ConstructorParameters<typeof FastifyAdapter>[0] = {},
 ): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [SessionModule.forRoot({ secret: TEST_SECRET, ...options })],
     controllers,
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    logger: process.env.DEBUG_FASTIFY ? ['error', 'warn'] : false,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    new FastifyAdapter(adapterOptions),
+    {
+      logger: process.env.DEBUG_FASTIFY ? ['error', 'warn'] : false,
+    },
+  );
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

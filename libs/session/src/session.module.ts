@@ -1,5 +1,6 @@
 import {
   Inject,
+  Logger,
   Module,
   type MiddlewareConsumer,
   type NestModule,
@@ -137,7 +138,16 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     const adapter = this.adapterHost.httpAdapter;
     if (isFastifyAdapter(adapter)) {
       // Fastify's own `trustProxy` (new FastifyAdapter({ trustProxy })) decides req.ip there.
-      prepareFastifyRequests(adapter.getInstance());
+      const warn = () =>
+        new Logger('SessionModule').warn(
+          'trustProxy is set, but this Fastify app trusts no proxy, so client addresses are the ' +
+            "proxy's and forwarded headers are ignored. On Fastify, proxy trust is the adapter's: " +
+            'new FastifyAdapter({ trustProxy }). (Logged once.)',
+        );
+      prepareFastifyRequests(
+        adapter.getInstance(),
+        this.options.trustProxy === false ? undefined : warn,
+      );
       return;
     }
     if (this.options.trustProxy === false) return;

@@ -27,8 +27,12 @@ export function isFastifyAdapter(adapter: { getType?: () => string } | undefined
  * it, on Fastify's request: `request.session` and `request.sessionID` read (and write) the Node.js
  * request's, so `@Req()`, guards and interceptors see the same session as the library. It also
  * marks the requests that matched a route, which page history records (Express' `req.route`).
+ * `onUntrustedProxy` is called once, at the first request, when Fastify trusts no proxy.
  */
-export function prepareFastifyRequests(instance: FastifyInstanceShape): void {
+export function prepareFastifyRequests(
+  instance: FastifyInstanceShape,
+  onUntrustedProxy?: () => void,
+): void {
   if (!instance.hasRequestDecorator('session')) {
     instance.decorateRequest('session', {
       getter(this: FastifyRequestShape) {
@@ -49,7 +53,12 @@ export function prepareFastifyRequests(instance: FastifyInstanceShape): void {
       },
     });
   }
+  let checkProxyTrust = onUntrustedProxy !== undefined;
   instance.addHook('onRequest', (request, _reply, done) => {
+    if (checkProxyTrust) {
+      checkProxyTrust = false;
+      if (!trustsAnyProxy(request)) onUntrustedProxy?.();
+    }
     if (request.is404 !== true) markRouted(request.raw);
     (request.raw as RawWithFastify)[FASTIFY_REQUEST] = request;
     done();
@@ -76,6 +85,11 @@ export function fastifyTrustsPeer(raw: IncomingMessage): boolean | undefined {
   };
   const listed = ips.call(probe) as unknown;
   return Array.isArray(listed) && listed.length > 1;
+}
+
+/** Fastify defines `request.ips` only when it was created with a `trustProxy`. */
+function trustsAnyProxy(request: FastifyRequestShape): boolean {
+  return accessorOf(request, 'ips') !== undefined;
 }
 
 function accessorOf(target: object, name: string): (() => unknown) | undefined {
