@@ -78,6 +78,8 @@ export abstract class MergingStore extends Store {
   private readonly loadedRaw = new WeakMap<object, string>();
   /** For each live session object: the stored JSON it was loaded from or last saved as. */
   private readonly snapshots = new WeakMap<object, string>();
+  /** For each live session object: the cookie of the stored JSON it was last compared with. */
+  private readonly storedCookies = new WeakMap<object, KnownCookie>();
   private idsAtRest = SessionIdsAtRest.RAW;
   private readonly reportedUnreadable = new Set<string>();
 
@@ -153,6 +155,8 @@ export abstract class MergingStore extends Store {
     const raw = this.loadedRaw.get(data);
     const session = super.createSession(req, data);
     if (raw !== undefined) this.snapshots.set(session, raw);
+    const cookie = this.storedCookies.get(data);
+    if (cookie !== undefined) this.storedCookies.set(session, cookie);
     return session;
   }
 
@@ -170,7 +174,7 @@ export abstract class MergingStore extends Store {
   override touch(sid: string, session: SessionData): Promise<void>;
   override touch(sid: string, session: SessionData, callback: Callback): void;
   override touch(sid: string, session: SessionData, callback?: Callback) {
-    return respondVoid(this.slide(this.storedIdOf(sid), session), 'touch', callback);
+    return respondVoid(this.slide(sid, session), 'touch', callback);
   }
 
   override destroy(sid: string): Promise<void>;
@@ -361,6 +365,7 @@ export abstract class MergingStore extends Store {
       this.reportUnreadable(this.storedIdOf(sid));
       return null;
     }
+    this.storedCookies.set(data, { raw, cookie: { ...(data.cookie as StoredCookie) } });
     slideCookie(data.cookie as StoredCookie, now);
     this.loadedRaw.set(data, raw);
     return data as unknown as SessionData;
@@ -381,21 +386,33 @@ export abstract class MergingStore extends Store {
       return;
     }
     let patch = this.patchFor(loaded, session);
-    if (!patch && !cookieChanged(storedCookieOf(loaded), cookie)) return;
+    if (!patch && !cookieChanged(this.storedCookieOf(session, loaded), cookie)) return;
     patch ??= NO_CHANGE;
     const stored = await this.writePatch(id, loaded, patch, ttlMs, cookie);
     if (stored !== null) this.snapshots.set(session, stored);
   }
 
-  private async slide(id: string, session: SessionData): Promise<void> {
+  /** Hashes the id (ids at rest) only when there is something to send. */
+  private async slide(sid: string, session: SessionData): Promise<void> {
     const loaded = this.snapshots.get(session) ?? this.loadedRaw.get(session);
     if (loaded !== undefined) {
-      if (cookieChanged(storedCookieOf(loaded), plainCookie(session))) await this.save(id, session);
+      if (cookieChanged(this.storedCookieOf(session, loaded), plainCookie(session))) {
+        await this.save(this.storedIdOf(sid), session);
+      }
       return;
     }
     const ttlMs = writeTtlMs(plainCookie(session), this.storeTtlMs, this.now());
-    if (ttlMs <= 0) await this.deleteRaw(id);
-    else await this.expireRaw(id, ttlMs);
+    if (ttlMs <= 0) await this.deleteRaw(this.storedIdOf(sid));
+    else await this.expireRaw(this.storedIdOf(sid), ttlMs);
+  }
+
+  /** The cookie stored in `raw`, parsed once per stored text a session is compared with. */
+  private storedCookieOf(session: object, raw: string): StoredCookie | undefined {
+    const known = this.storedCookies.get(session);
+    if (known?.raw === raw) return known.cookie;
+    const cookie = parseSessionJson(raw)?.cookie as StoredCookie | undefined;
+    this.storedCookies.set(session, { raw, cookie });
+    return cookie;
   }
 
   /** Warns once about each unreadable stored session that a request reads as none. */
@@ -510,8 +527,9 @@ function plainCookie(session: SessionData): StoredCookie {
   return JSON.parse(JSON.stringify(session.cookie ?? {})) as StoredCookie;
 }
 
-function storedCookieOf(raw: string): StoredCookie | undefined {
-  return parseSessionJson(raw)?.cookie as StoredCookie | undefined;
+interface KnownCookie {
+  raw: string;
+  cookie: StoredCookie | undefined;
 }
 
 /**
