@@ -24,7 +24,8 @@ export interface TestApp {
 
 /**
  * The platform the suites run the sample on: TEST_HTTP_ADAPTER (express or fastify), else the
- * env's HTTP_ADAPTER, else Express. `npm run test:e2e:fastify` runs every suite on Fastify.
+ * env's HTTP_ADAPTER, else Express. `npm run test:fastify` runs every e2e and browser suite on
+ * Fastify.
  */
 export const TEST_HTTP_ADAPTER = httpPlatformOf(process.env.TEST_HTTP_ADAPTER);
 
