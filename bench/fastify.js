@@ -6,12 +6,12 @@
  *   sampleExpress     the sample app on Express (HTTP_ADAPTER=express, every default feature on)
  *   sampleFastify     the sample app on Fastify (HTTP_ADAPTER=fastify)
  *   libraryExpress    bench/library-only: the library alone on Express
- *   libraryFastify    bench/fastify-library: the library alone on Fastify (express-session as
- *                     Nest middleware through @fastify/middie: the engine the library uses)
+ *   libraryFastify    bench/library-only with HTTP_ADAPTER=fastify: the library alone on Fastify
+ *                     (express-session as Nest middleware through @fastify/middie)
  *   fastifySession    bench/fastify-baseline: hand-wired @fastify/cookie + @fastify/session on
  *                     connect-redis' store, no security checks
- *   expressSessionOnFastify  bench/fastify-express-session: hand-wired express-session (the
- *                     library's engine) on connect-redis, as middleware on Fastify, no library
+ *   expressSessionOnFastify  bench/baseline with HTTP_ADAPTER=fastify: hand-wired express-session
+ *                     (the library's engine) on connect-redis, as middleware on Fastify, no library
  * in alternating rounds (medians), with the Redis commands each read costs (INFO commandstats).
  * Settings: BENCH_ROUNDS=8 BENCH_ROUND_SECONDS=3 BENCH_WARMUP_SECONDS=2 BENCH_CONNECTIONS=50
  * BENCH_PIN=0 (no CPU pinning), BENCH_APPS=a,b (a subset). Needs `npm run build`.
@@ -21,15 +21,13 @@ const crypto = require('node:crypto');
 const { openBenchRedis, commandStats, statsDelta } = require('./lib/redis');
 const { startApp } = require('./lib/processes');
 const { login, load } = require('./lib/http');
-const { freePort, median, round } = require('./lib/util');
+const { freePort, median, round, envInt } = require('./lib/util');
 const { cpuPlan } = require('./lib/cpu-pinning');
 
 const ROOT = path.resolve(__dirname, '..');
 const SAMPLE_MAIN = path.join(ROOT, 'dist/apps/sample/apps/sample/src/main.js');
-const envInt = (name, fallback) => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
+const LIBRARY_ONLY = path.join(__dirname, 'library-only/main.js');
+const BASELINE = path.join(__dirname, 'baseline/main.js');
 const config = {
   rounds: envInt('BENCH_ROUNDS', 8),
   seconds: envInt('BENCH_ROUND_SECONDS', 3),
@@ -39,10 +37,10 @@ const config = {
 const SPECS = {
   sampleExpress: { script: SAMPLE_MAIN, readyPath: '/health', env: { HTTP_ADAPTER: 'express' } },
   sampleFastify: { script: SAMPLE_MAIN, readyPath: '/health', env: { HTTP_ADAPTER: 'fastify' } },
-  libraryExpress: { script: path.join(__dirname, 'library-only/main.js') },
-  libraryFastify: { script: path.join(__dirname, 'fastify-library/main.js') },
+  libraryExpress: { script: LIBRARY_ONLY, env: { HTTP_ADAPTER: 'express' } },
+  libraryFastify: { script: LIBRARY_ONLY, env: { HTTP_ADAPTER: 'fastify' } },
   fastifySession: { script: path.join(__dirname, 'fastify-baseline/main.js') },
-  expressSessionOnFastify: { script: path.join(__dirname, 'fastify-express-session/main.js') },
+  expressSessionOnFastify: { script: BASELINE, env: { HTTP_ADAPTER: 'fastify' } },
 };
 const log = (line) => process.stderr.write(`${line}\n`);
 

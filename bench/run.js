@@ -36,7 +36,7 @@ const { timePrune } = require('./lib/postgres-prune');
 const { startApp } = require('./lib/processes');
 const { login, sessionIdOf, statusOf, load } = require('./lib/http');
 const { summarizeProfile, diffProfiles } = require('./lib/profile');
-const { freePort, sleep, median, percentile, round, withTimeout } = require('./lib/util');
+const { freePort, sleep, median, percentile, round, withTimeout, envInt } = require('./lib/util');
 const { cpuPlan } = require('./lib/cpu-pinning');
 const {
   printReport,
@@ -53,7 +53,7 @@ const BASELINE_MAIN = path.join(__dirname, 'baseline/main.js');
 const LIBRARY_ONLY_MAIN = path.join(__dirname, 'library-only/main.js');
 const FLOOR_MAIN = path.join(__dirname, 'floor/main.js');
 const FASTIFY_BASELINE_MAIN = path.join(__dirname, 'fastify-baseline/main.js');
-/** The sample on Express whatever HTTP_ADAPTER the bench's own environment has. */
+/** The apps on Express whatever HTTP_ADAPTER the bench's own environment has. */
 const EXPRESS = { HTTP_ADAPTER: 'express' };
 const RESULTS_DIR = path.join(__dirname, 'results');
 const SAMPLE_PREFIX = 'sess:';
@@ -69,10 +69,6 @@ const APPS = ['sample', 'baseline', 'baselineHeaders', 'libraryOnly'];
  */
 const LADDER = ['floor', 'fastifyBaseline', 'sampleFastify', 'sample', 'baseline'];
 
-const envInt = (name, fallback) => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 const config = {
   rounds: envInt('BENCH_ROUNDS', 16),
   ladderRounds: envInt('BENCH_LADDER_ROUNDS', 8),
@@ -149,9 +145,9 @@ async function main() {
   const unset = ['NODE_ENV', 'SESSION_NAME', 'SESSION_PREFIX'];
   const specs = {
     sample: { script: SAMPLE_MAIN, readyPath: '/health', env: EXPRESS },
-    baseline: { script: BASELINE_MAIN },
-    baselineHeaders: { script: BASELINE_MAIN, env: { BASELINE_HEADERS: '1' } },
-    libraryOnly: { script: LIBRARY_ONLY_MAIN },
+    baseline: { script: BASELINE_MAIN, env: EXPRESS },
+    baselineHeaders: { script: BASELINE_MAIN, env: { ...EXPRESS, BASELINE_HEADERS: '1' } },
+    libraryOnly: { script: LIBRARY_ONLY_MAIN, env: EXPRESS },
     sampleLarge: { script: SAMPLE_MAIN, readyPath: '/health', env: EXPRESS, redisUrl: largeUrl },
     floor: { script: FLOOR_MAIN },
     fastifyBaseline: { script: FASTIFY_BASELINE_MAIN },
@@ -566,7 +562,6 @@ function summarizeLadder(rounds) {
     fastifyOverHandWired: ratio('sampleFastify', 'fastifyBaseline'),
     fastifyOverExpress: ratio('sampleFastify', 'sample'),
     expressOverHandWired: ratio('sample', 'baseline'),
-    floorOverFastifyBaseline: ratio('floor', 'fastifyBaseline'),
   };
   const target = (name, label) => ({
     target: `${label} >= ${TARGETS[name]} (req/s)`,

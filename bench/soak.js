@@ -29,7 +29,7 @@ const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { openBenchRedis, parseInfo } = require('./lib/redis');
 const { startApp } = require('./lib/processes');
-const { freePort, sleep, percentile, round } = require('./lib/util');
+const { freePort, sleep, percentile, round, envInt } = require('./lib/util');
 const { CookieClient, target } = require('./lib/cookie-client');
 const { printSoakReport, writeSoakMarkdown } = require('./lib/soak-report');
 
@@ -48,10 +48,6 @@ const SAMPLE_EVERY_MS = 5000;
  */
 const MEMORY_TOLERANCE_BYTES = 1024 * 1024;
 
-const envInt = (name, fallback) => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 const mix = (process.env.SOAK_MIX ?? '70,26,4').split(',').map(Number);
 const config = {
   seconds: envInt('SOAK_SECONDS', 300),

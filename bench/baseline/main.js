@@ -15,11 +15,16 @@
  * as the sample configures it; taken from the sample's build): that reference separates what the
  * headers cost from what the library costs.
  *
- * Environment: PORT, REDIS_URL, SESSION_SECRET, BASELINE_HEADERS.
+ * With HTTP_ADAPTER=fastify it runs on Nest's FastifyAdapter, where express-session runs as
+ * middleware through @fastify/middie, as in the library on Fastify but without the library: that
+ * tells the engine's cost from the library's. There the session is on the Node.js request only
+ * (`request.raw.session`); on Fastify's request it is undefined, as Nest users find
+ * (nestjs/nest#5720, #9927).
+ *
+ * Environment: PORT, REDIS_URL, SESSION_SECRET, BASELINE_HEADERS, HTTP_ADAPTER.
  */
 require('reflect-metadata');
 const { Injectable, Module, UnauthorizedException } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
 const session = require('express-session');
 const { RedisStore } = require('connect-redis');
 const { createClient } = require('redis');
@@ -29,6 +34,7 @@ const {
   hashDemoPassword,
   isDemoLogin,
 } = require('../lib/demo-auth');
+const { createBenchApp, listenBenchApp, runBenchApp } = require('../lib/bench-app');
 
 const SAMPLE_HEADERS =
   '../../dist/apps/sample/apps/sample/src/common/security-headers.middleware.js';
@@ -45,11 +51,14 @@ function sampleSecurityHeaders() {
 class SessionUserGuard {
   canActivate(context) {
     const req = context.switchToHttp().getRequest();
-    if (req.session && req.session.user) return true;
+    if (sessionOf(req) && sessionOf(req).user) return true;
     throw new UnauthorizedException();
   }
 }
 Injectable()(SessionUserGuard);
+
+/** The session, on the Node.js request that express-session saw (Fastify's `request.raw`). */
+const sessionOf = (req) => (req.raw ?? req).session;
 
 const promisify = (run) =>
   new Promise((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
@@ -57,14 +66,14 @@ const promisify = (run) =>
 class AuthController {
   async login(req, body) {
     if (!(await isDemoLogin(body))) throw new UnauthorizedException('Invalid email or password');
-    await promisify((cb) => req.session.regenerate(cb));
-    req.session.user = DEMO_USER;
-    await promisify((cb) => req.session.save(cb));
+    await promisify((cb) => sessionOf(req).regenerate(cb));
+    sessionOf(req).user = DEMO_USER;
+    await promisify((cb) => sessionOf(req).save(cb));
     return { user: DEMO_USER };
   }
 
   me(req) {
-    return { user: req.session.user };
+    return { user: sessionOf(req).user };
   }
 }
 decorateAuthController(AuthController, SessionUserGuard);
@@ -78,7 +87,7 @@ async function bootstrap() {
   client.on('error', (err) => process.stderr.write(`redis: ${err.message}\n`));
   await client.connect();
 
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  const app = await createBenchApp(AppModule);
   if (process.env.BASELINE_HEADERS === '1') app.use(sampleSecurityHeaders());
   app.use(
     session({
@@ -88,10 +97,7 @@ async function bootstrap() {
       saveUninitialized: false,
     }),
   );
-  await app.listen(Number(process.env.PORT || 3001), '127.0.0.1');
+  await listenBenchApp(app, 3001);
 }
 
-bootstrap().catch((err) => {
-  process.stderr.write(`Failed to start: ${err && err.message}\n`);
-  process.exit(1);
-});
+runBenchApp(bootstrap);

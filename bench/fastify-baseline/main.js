@@ -10,8 +10,6 @@
  */
 require('reflect-metadata');
 const { Injectable, Module, UnauthorizedException } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { FastifyAdapter } = require('@nestjs/platform-fastify');
 const fastifyCookie = require('@fastify/cookie');
 const fastifySession = require('@fastify/session');
 const { RedisStore } = require('connect-redis');
@@ -22,6 +20,7 @@ const {
   hashDemoPassword,
   isDemoLogin,
 } = require('../lib/demo-auth');
+const { createBenchApp, listenBenchApp, runBenchApp } = require('../lib/bench-app');
 
 class SessionUserGuard {
   canActivate(context) {
@@ -56,9 +55,7 @@ async function bootstrap() {
   client.on('error', (err) => process.stderr.write(`redis: ${err.message}\n`));
   await client.connect();
 
-  const app = await NestFactory.create(AppModule, new FastifyAdapter(), {
-    logger: ['error', 'warn'],
-  });
+  const app = await createBenchApp(AppModule, 'fastify');
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     store: new RedisStore({ client }),
@@ -67,10 +64,7 @@ async function bootstrap() {
     saveUninitialized: false,
     cookie: { secure: false, httpOnly: true, sameSite: 'lax', path: '/' },
   });
-  await app.listen(Number(process.env.PORT || 3004), '127.0.0.1');
+  await listenBenchApp(app, 3004);
 }
 
-bootstrap().catch((err) => {
-  process.stderr.write(`Failed to start: ${err && err.message}\n`);
-  process.exit(1);
-});
+runBenchApp(bootstrap);

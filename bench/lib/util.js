@@ -42,10 +42,16 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** A positive whole number from the environment variable `name`, else `fallback`. */
+function envInt(name, fallback) {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 function round(value, digits = 2) {
   if (!Number.isFinite(value)) return null;
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
 
-module.exports = { sleep, freePort, withTimeout, median, percentile, round };
+module.exports = { sleep, freePort, withTimeout, median, percentile, round, envInt };

@@ -7,19 +7,22 @@
  * the baseline has none), SessionService.login and AuthGuard. No helmet, no global guard, pipe or
  * interceptor: what this app costs over the baseline is what the library costs.
  *
- * Environment: PORT, REDIS_URL, SESSION_SECRET; BENCH_ANALYTICS=stalled gives it an analytics
- * backend whose records never answer (bench/analytics-stall.js). Needs `npm run build`
- * (libs/session/dist).
+ * With HTTP_ADAPTER=fastify it runs on Nest's FastifyAdapter: the library on Fastify, where its
+ * engine is express-session too, run as Nest middleware through @fastify/middie.
+ *
+ * Environment: PORT, REDIS_URL, SESSION_SECRET, HTTP_ADAPTER; BENCH_ANALYTICS=stalled gives it
+ * an analytics backend whose records never answer (bench/analytics-stall.js). Needs `npm run
+ * build` (libs/session/dist).
  */
 require('reflect-metadata');
 const { Module, UnauthorizedException } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
 const {
   DEMO_USER,
   decorateAuthController,
   hashDemoPassword,
   isDemoLogin,
 } = require('../lib/demo-auth');
+const { createBenchApp, listenBenchApp, runBenchApp } = require('../lib/bench-app');
 const kit = require('nest-session-kit');
 
 class AuthController {
@@ -64,11 +67,8 @@ Module({
 
 async function bootstrap() {
   await hashDemoPassword();
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-  await app.listen(Number(process.env.PORT || 3002), '127.0.0.1');
+  const app = await createBenchApp(AppModule);
+  await listenBenchApp(app, 3002);
 }
 
-bootstrap().catch((err) => {
-  process.stderr.write(`Failed to start: ${err && err.message}\n`);
-  process.exit(1);
-});
+runBenchApp(bootstrap);
