@@ -5,6 +5,7 @@ import type { Session, SessionData } from 'express-session';
 import { MemorySessionStore } from './memory/memory-session.store';
 import type { SwapResult } from './merging.store';
 import { SessionStoreError } from '../errors';
+import { SessionIdsAtRest } from '../security/session-ids-at-rest';
 
 /** A loaded session as a request sees it: express-session's Session plus any data keys. */
 type Live = Session & SessionData & Record<string, unknown>;
@@ -318,6 +319,27 @@ describe('MergingStore (through the memory store)', () => {
     it('is true for a session the store has never seen', () => {
       expect(newStore().hasUnsavedChanges({ cookie: COOKIE })).toBe(true);
     });
+  });
+
+  it('hashes the id at rest once for a read-only request (the read), not again in touch', async () => {
+    const store = newStore();
+    const ids = new SessionIdsAtRest(['a-secret-for-the-ids-at-rest-key']);
+    store.useIdsAtRest(ids);
+    await set(store, { user: { id: 'u1', roles: ['user'] } });
+    const hashes = jest.spyOn(ids, 'storedIdOf');
+    const live = await load(store);
+    live.touch();
+    await new Promise<void>((resolve, reject) =>
+      store.touch(SID, live, (err) => (err ? reject(err) : resolve())),
+    );
+    expect(hashes).toHaveBeenCalledTimes(1);
+    live.cookie.maxAge = 60_000;
+    await new Promise<void>((resolve, reject) =>
+      store.touch(SID, live, (err) => (err ? reject(err) : resolve())),
+    );
+    expect(hashes).toHaveBeenCalledTimes(2);
+    const stored = (await getRaw(store)) as { cookie: { originalMaxAge: number } };
+    expect(stored.cookie.originalMaxAge).toBe(60_000);
   });
 
   it('reads corrupt stored JSON as no session', async () => {
