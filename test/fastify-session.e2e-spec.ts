@@ -120,6 +120,13 @@ describe.each(STORES)('SessionModule on Fastify (%s)', (_name, storeOptions) => 
     await app?.close();
   });
 
+  /** A new client signed in as `id` with `roles`: its agent and the login's answer. */
+  const signedIn = async (id: string, roles: string[]) => {
+    const agent = request.agent(app.getHttpServer());
+    const login = await agent.post('/login').send({ id, roles }).expect(200);
+    return { agent, login };
+  };
+
   it('is Nest on Fastify, with the session on Fastify’s request', () => {
     expect(app.getHttpAdapter().getType()).toBe('fastify');
   });
@@ -164,27 +171,15 @@ describe.each(STORES)('SessionModule on Fastify (%s)', (_name, storeOptions) => 
       code: 'AUTH_REQUIRED',
       message: expect.any(String),
     });
-    const agent = request.agent(app.getHttpServer());
-    await agent
-      .post('/login')
-      .send({ id: 'u2', roles: ['user'] })
-      .expect(200);
+    const { agent } = await signedIn('u2', ['user']);
     const denied = await agent.get('/admin').expect(403);
     expect(denied.body.code).toBe('INSUFFICIENT_PERMISSIONS');
-    const admin = request.agent(app.getHttpServer());
-    await admin
-      .post('/login')
-      .send({ id: 'a1', roles: ['admin'] })
-      .expect(200);
+    const { agent: admin } = await signedIn('a1', ['admin']);
     await admin.get('/admin').expect(200, { ok: true });
   });
 
   it('CSRF: a state-changing request of a live session without its token is 403 CSRF_INVALID', async () => {
-    const agent = request.agent(app.getHttpServer());
-    const login = await agent
-      .post('/login')
-      .send({ id: 'u3', roles: ['user'] })
-      .expect(200);
+    const { agent, login } = await signedIn('u3', ['user']);
     const refused = await agent.post('/cart').send({ item: 'pen' }).expect(403);
     expect(refused.body.code).toBe('CSRF_INVALID');
     await agent.post('/cart').set('x-csrf-token', 'wrong').send({ item: 'pen' }).expect(403);
@@ -203,12 +198,8 @@ describe.each(STORES)('SessionModule on Fastify (%s)', (_name, storeOptions) => 
   });
 
   it('logout destroys the session and clears its cookie; the old cookie is anonymous again', async () => {
-    const agent = request.agent(app.getHttpServer());
-    const login = await agent
-      .post('/login')
-      .send({ id: 'u4', roles: ['user'] })
-      .expect(200);
-    const cookie = `sid=${String(login.headers['set-cookie']).split(';')[0].slice(4)}`;
+    const { agent, login } = await signedIn('u4', ['user']);
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
     const out = await agent.post('/logout').set('x-csrf-token', login.body.csrfToken).expect(204);
     expect(String(out.headers['set-cookie'])).toMatch(/^sid=; Path=\/; Expires=Thu, 01 Jan 1970/);
     await request(app.getHttpServer()).get('/me').set('Cookie', cookie).expect(401);

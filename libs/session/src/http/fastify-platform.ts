@@ -33,23 +33,14 @@ export function prepareFastifyRequests(
   instance: FastifyInstanceShape,
   onUntrustedProxy?: () => void,
 ): void {
-  if (!instance.hasRequestDecorator('session')) {
-    instance.decorateRequest('session', {
+  for (const name of ['session', 'sessionID'] as const) {
+    if (instance.hasRequestDecorator(name)) continue;
+    instance.decorateRequest(name, {
       getter(this: FastifyRequestShape) {
-        return this.raw.session;
+        return this.raw[name];
       },
       setter(this: FastifyRequestShape, value: unknown) {
-        this.raw.session = value;
-      },
-    });
-  }
-  if (!instance.hasRequestDecorator('sessionID')) {
-    instance.decorateRequest('sessionID', {
-      getter(this: FastifyRequestShape) {
-        return this.raw.sessionID;
-      },
-      setter(this: FastifyRequestShape, value: string) {
-        this.raw.sessionID = value;
+        (this.raw as unknown as Record<string, unknown>)[name] = value;
       },
     });
   }
